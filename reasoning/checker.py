@@ -1,0 +1,416 @@
+"""The deterministic checker: `check(design, rule_set) -> Report`.
+
+Every rule is evaluated on every element whose type IS_A the rule's object (the building itself is
+the element of type 建筑). Facts are three-valued: a fact the design does not state is unknown,
+and a finding that depends on it is `unknown` naming it, never a guess. Where a missing fact
+cannot change the verdict (a compartment within the un-doubled limit passes whether or not it is
+sprinklered) the verdict stands; the checker tries each possible value of the unknown modifiers
+and decides only when all agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import product
+
+from .classify import DerivedFacts, classify
+from .design import ORDINALS, Design, Part
+from .report import (
+    Actual, Classification, Finding, Report, Required, RuleSetInfo, Summary,
+)
+from .rules import OPERATOR_WORDS, Case, Condition, Rule, RuleSet
+from .units import attribute_name, unit_of_key
+
+_EPS = 1e-9
+_DERIVED = {"kind", "high_rise", "class", "category", "underground"}
+_MISSING = object()
+BUILDING_CONCEPT = "建筑"
+
+
+class Taxonomy:
+    """Concept names, aliases and the IS_A closure, computed once per rule set."""
+
+    def __init__(self, rule_set: RuleSet):
+        self.parents = {c.name: list(c.parents) for c in rule_set.concepts}
+        self.canonical: dict[str, str] = {}
+        for concept in rule_set.concepts:
+            self.canonical[concept.name] = concept.name
+            for alias in concept.aliases:
+                self.canonical[alias] = concept.name
+        self._ancestors: dict[str, list[str]] = {}
+
+    def ancestors(self, name: str) -> list[str]:
+        """The concept itself first, then every concept it IS_A, nearest first."""
+        if name not in self._ancestors:
+            seen: list[str] = []
+            queue = [name]
+            while queue:
+                current = queue.pop(0)
+                if current in seen:
+                    continue
+                seen.append(current)
+                queue.extend(self.parents.get(current, []))
+            self._ancestors[name] = seen
+        return self._ancestors[name]
+
+    def path(self, name: str, target: str) -> list[str]:
+        """IS_A steps from `name` up to `target`, e.g. 户门 → 疏散门."""
+        if name == target:
+            return [name]
+        for parent in self.parents.get(name, []):
+            rest = self.path(parent, target)
+            if rest:
+                return [name, *rest]
+        return []
+
+
+@dataclass
+class _Outcome:
+    """A three-valued truth: True, False, or None with the facts that are missing."""
+
+    value: bool | None
+    missing: tuple[str, ...] = ()
+    because: str | None = None
+
+
+class CompiledRuleSet:
+    """A rule set indexed for checking: rules by concept, taxonomy closure cached. Build once,
+    check many designs."""
+
+    def __init__(self, rule_set: RuleSet):
+        self.rule_set = rule_set
+        self.taxonomy = Taxonomy(rule_set)
+        self.by_object: dict[str, list[Rule]] = {}
+        for rule in rule_set.rules:
+            self.by_object.setdefault(rule.object, []).append(rule)
+        self._rules_for_type: dict[str, list[Rule]] = {}
+        self.info = RuleSetInfo(
+            standards=[s.id for s in rule_set.standards],
+            rules=len(rule_set.rules),
+            version=rule_set.version,
+        )
+
+    def rules_for(self, type_name: str) -> list[Rule]:
+        if type_name not in self._rules_for_type:
+            concept = self.taxonomy.canonical.get(type_name)
+            rules: list[Rule] = []
+            if concept is not None:
+                for ancestor in self.taxonomy.ancestors(concept):
+                    rules.extend(self.by_object.get(ancestor, []))
+            self._rules_for_type[type_name] = rules
+        return self._rules_for_type[type_name]
+
+
+def check(design: Design, rule_set: RuleSet | CompiledRuleSet) -> Report:
+    compiled = rule_set if isinstance(rule_set, CompiledRuleSet) else CompiledRuleSet(rule_set)
+    derived = classify(design.building)
+    findings: list[Finding] = []
+    unmatched: list[str] = []
+    for element in [design.building, *design.elements]:
+        rules = compiled.rules_for(element.type)
+        if not rules and element is not design.building:
+            unmatched.append(element.id)
+            continue
+        evaluator = _Evaluator(design.building, derived, element, compiled.taxonomy)
+        findings.extend(evaluator.evaluate(rule) for rule in rules)
+
+    counts = {"fail": 0, "pass": 0, "not_applicable": 0, "unknown": 0}
+    for finding in findings:
+        counts[finding.status] += 1
+    return Report(
+        building_id=design.building.id,
+        rule_set=compiled.info,
+        classification=Classification(category=derived.category, because=list(derived.because)),
+        summary=Summary(**counts),
+        findings=findings,
+        unmatched_elements=unmatched,
+    )
+
+
+# --- evaluation of one rule on one element ---------------------------------------------------
+
+
+def _fmt(value: object, unit: str | None = None) -> str:
+    if isinstance(value, bool):
+        text = "是" if value else "否"
+    elif isinstance(value, (int, float)):
+        # Whole numbers bare (52 m, 8 %), others to the centimetre as drawings give them (1.20 m).
+        text = f"{value:g}" if float(value).is_integer() else f"{value:.2f}"
+    elif isinstance(value, list):
+        text = "/".join(str(v) for v in value)
+    else:
+        text = str(value)
+    return f"{text} {unit}" if unit and not isinstance(value, (bool, str, list)) else text
+
+
+def _compare(op: str, actual: object, expected: object, key: str) -> bool:
+    ranks = ORDINALS.get(key)
+    if ranks is not None and op in (">=", "<=", ">", "<"):
+        actual, expected = ranks[str(actual)], ranks[str(expected)]
+    if op == "in":
+        return actual in expected  # type: ignore[operator]
+    if op == "not_in":
+        return actual not in expected  # type: ignore[operator]
+    if op == "==":
+        return actual == expected
+    if op == "!=":
+        return actual != expected
+    a, b = float(actual), float(expected)  # type: ignore[arg-type]
+    if op == ">=":
+        return a >= b - _EPS
+    if op == "<=":
+        return a <= b + _EPS
+    if op == ">":
+        return a > b + _EPS
+    return a < b - _EPS
+
+
+class _Evaluator:
+    def __init__(self, building: Part, derived: DerivedFacts, element: Part, taxonomy: Taxonomy):
+        self.building = building
+        self.derived = derived
+        self.element = element
+        self.taxonomy = taxonomy
+
+    # facts
+
+    def fact(self, path: str) -> tuple[object, tuple[str, ...]]:
+        scope, key = path.split(".", 1)
+        if scope == "building":
+            if key in _DERIVED:
+                if key in self.derived.values:
+                    return self.derived.values[key], ()
+                return _MISSING, tuple(self.derived.missing.get(key, [f"building.{key}"]))
+            value = self.building.attributes.get(key)
+            return (_MISSING, (f"building.{key}",)) if value is None else (value, ())
+        if key == "underground":
+            storey = self.element.attributes.get("storey")
+            if storey is None:
+                return _MISSING, (f"{self.element.id}.storey",)
+            return storey < 0, ()  # type: ignore[operator]
+        value = self.element.attributes.get(key)
+        return (_MISSING, (f"{self.element.id}.{key}",)) if value is None else (value, ())
+
+    def condition(self, cond: Condition) -> _Outcome:
+        value, missing = self.fact(cond.fact)
+        if value is _MISSING:
+            if cond.default is None:
+                return _Outcome(None, missing)
+            value = cond.default
+            stated = "（设计未声明，按默认）"
+        else:
+            stated = ""
+        try:
+            truth = _compare(cond.op, value, cond.value, cond.fact.split(".", 1)[1])
+        except (KeyError, TypeError, ValueError):
+            truth = False  # a value of another kind (text where a number is due) cannot satisfy
+        key = cond.fact.split(".", 1)[1]
+        label = cond.label or f"{cond.fact} {cond.op} {_fmt(cond.value)}"
+        if cond.fact.startswith("building.") and key in _DERIVED:
+            shown = f"建筑为{value}" if isinstance(value, str) else f"建筑为{label}"
+            text = f"{shown} (5.1.1)"
+        elif isinstance(value, bool):
+            text = f"{label}{stated}"
+        else:
+            text = f"{label}（{_fmt(value, unit_of_key(key))}）{stated}"
+        return _Outcome(truth, (), text if truth else f"不满足：{text}")
+
+    def all_of(self, conditions: Iterable[Condition]) -> _Outcome:
+        """AND of conditions: False wins over unknown (one false test settles it)."""
+        reasons: list[str] = []
+        missing: list[str] = []
+        for cond in conditions:
+            outcome = self.condition(cond)
+            if outcome.value is False:
+                return outcome
+            if outcome.value is None:
+                missing.extend(outcome.missing)
+            elif outcome.because:
+                reasons.append(outcome.because)
+        if missing:
+            return _Outcome(None, tuple(dict.fromkeys(missing)))
+        return _Outcome(True, (), "；".join(reasons) if reasons else None)
+
+    # the rule
+
+    def evaluate(self, rule: Rule) -> Finding:
+        element = self.element
+        because = [self._is_a(rule)]
+        applies = self.all_of(rule.applies_when)
+        if applies.value is False:
+            return self._finding(rule, "not_applicable", because + [applies.because or ""],
+                                 f"第{rule.clause}条不适用于 {element.id}：{applies.because}")
+        if applies.value is None:
+            return self._unknown(rule, because, applies.missing)
+        if applies.because:
+            because.extend(applies.because.split("；"))
+
+        excepted, exception_missing = self._exceptions(rule)
+        if excepted:
+            return self._finding(rule, "not_applicable", because + [excepted],
+                                 f"{element.id} 符合第{rule.clause}条的除外情形：{excepted}")
+
+        actual, missing = self.fact(f"element.{rule.attribute}")
+        if actual is _MISSING:
+            return self._unknown(rule, because, missing)
+
+        threshold = self._threshold(rule)
+        if isinstance(threshold, _Outcome):
+            if threshold.value is None:
+                return self._unknown(rule, because, threshold.missing)
+            return self._finding(rule, "not_applicable", because + [threshold.because or ""],
+                                 f"第{rule.clause}条对 {element.id} 无对应要求：{threshold.because}")
+        base, base_because = threshold
+        because.extend(base_because)
+        if base is None:
+            # A '—' cell: the standard permits no value for this combination.
+            return self._finding(rule, "fail", because, self._message(rule, actual, None, False),
+                                 actual=actual)
+
+        if rule.per is not None:
+            count, missing = self.fact(rule.per.fact)
+            if count is _MISSING:
+                return self._unknown(rule, because, missing, actual=actual)
+            base = round(float(base) * float(count) / rule.per.divisor, 6)  # type: ignore[arg-type]
+            because.append(f"{rule.per.label}：{_fmt(count)} → {_fmt(base, rule.unit)}")
+        variants, modifier_missing = self._variants(rule, base)
+        verdicts = {self._safe_compare(rule, actual, v[0]) for v in variants}
+        if len(verdicts) > 1:
+            return self._unknown(rule, because, modifier_missing, actual=actual)
+        ok = verdicts.pop()
+        required, notes = variants[0]
+        because.extend(notes)
+        if not ok and exception_missing:
+            return self._unknown(rule, because, exception_missing, actual=actual)
+        status = "pass" if ok else "fail"
+        return self._finding(rule, status, because, self._message(rule, actual, required, ok),
+                             actual=actual, required=required)
+
+    def _safe_compare(self, rule: Rule, actual: object, expected: object) -> bool:
+        try:
+            return _compare(rule.operator, actual, expected, rule.attribute)
+        except (KeyError, TypeError, ValueError):
+            return False
+
+    def _is_a(self, rule: Rule) -> str:
+        element = self.element
+        if element.type == BUILDING_CONCEPT:
+            return f"{element.id} 是 建筑"
+        concept = self.taxonomy.canonical.get(element.type, element.type)
+        steps = self.taxonomy.path(concept, rule.object)
+        chain = " IS_A ".join(steps) if len(steps) > 1 else concept
+        return f"{element.id} 是 {chain}"
+
+    def _exceptions(self, rule: Rule) -> tuple[str | None, tuple[str, ...]]:
+        missing: list[str] = []
+        for exception in rule.unless:
+            outcome = self.all_of(exception.when)
+            if outcome.value is True:
+                return f"{exception.source}：{outcome.because or ''}".rstrip("："), ()
+            if outcome.value is None:
+                missing.extend(outcome.missing)
+        return None, tuple(dict.fromkeys(missing))
+
+    def _threshold(self, rule: Rule) -> tuple[object, list[str]] | _Outcome:
+        unit = rule.unit or ""
+        if rule.value is not None:
+            return rule.value, []
+        if rule.value_fact is not None:
+            value, missing = self.fact(rule.value_fact)
+            if value is _MISSING:
+                return _Outcome(None, missing)
+            return value, [f"要求值取自 {rule.value_fact} = {_fmt(value, unit)}"]
+        assert rule.table is not None
+        missing: list[str] = []
+        for case in rule.table.cases:
+            outcome = self.all_of(case.when)
+            if outcome.value is True:
+                if missing:
+                    # An earlier row might have matched had the design said more.
+                    return _Outcome(None, tuple(dict.fromkeys(missing)))
+                shown = "—（不允许）" if case.value is None else _fmt(case.value, unit)
+                return case.value, [f"{rule.table.id}: {case.cell} → {shown}"]
+            if outcome.value is None:
+                missing.extend(outcome.missing)
+        if missing:
+            return _Outcome(None, tuple(dict.fromkeys(missing)))
+        return _Outcome(False, (), f"{rule.table.id} 中无对应的行")
+
+    def _variants(self, rule: Rule, base: object) -> tuple[list[tuple[object, list[str]]], tuple[str, ...]]:
+        """Each possible threshold after the modifiers; several only when a modifier's facts are
+        unknown."""
+        states: list[list[bool]] = []
+        missing: list[str] = []
+        for modifier in rule.modifiers:
+            outcome = self.all_of(modifier.when)
+            if outcome.value is None:
+                states.append([False, True])  # 'not claimed' first: the reported threshold
+                missing.extend(outcome.missing)
+            else:
+                states.append([bool(outcome.value)])
+        variants = []
+        for choice in product(*states):
+            value = base
+            applied: list[str] = []
+            for modifier, on in zip(rule.modifiers, choice):
+                if not on:
+                    continue
+                if modifier.factor is not None:
+                    value = round(float(value) * modifier.factor, 6)  # type: ignore[arg-type]
+                    applied.append(f"{modifier.source}: ×{modifier.factor:g} → {_fmt(value, rule.unit)}")
+                else:
+                    value = round(float(value) + modifier.add, 6)  # type: ignore[arg-type]
+                    applied.append(f"{modifier.source}: {modifier.add:+g} {rule.unit or ''} → {_fmt(value, rule.unit)}")
+            variants.append((value, applied))
+        return variants, tuple(dict.fromkeys(missing))
+
+    # findings
+
+    def _label(self, rule: Rule) -> str:
+        return f"{self.element.type} {self.element.id}" if self.element.type != BUILDING_CONCEPT \
+            else f"建筑 {self.element.id}"
+
+    def _message(self, rule: Rule, actual: object, required: object, ok: bool) -> str:
+        unit = rule.unit
+        subject = f"{self._label(rule)} {rule.attribute_label} {_fmt(actual, unit)}"
+        if required is None:
+            return f"{subject}：第{rule.clause}条所引表格对此情形无允许值（表中为'—'），不符合。"
+        want, violated = OPERATOR_WORDS[rule.operator]
+        if ok:
+            return f"{subject}，符合第{rule.clause}条要求（{want} {_fmt(required, unit)}）。"
+        if rule.operator in (">=", "<=", ">", "<"):
+            return f"{subject}，{violated}第{rule.clause}条要求的 {_fmt(required, unit)}。"
+        return f"{subject}，不符合第{rule.clause}条要求（{want} {_fmt(required, unit)}）。"
+
+    def _unknown(self, rule: Rule, because: list[str], missing: tuple[str, ...],
+                 actual: object = _MISSING) -> Finding:
+        names = "、".join(missing)
+        return self._finding(
+            rule, "unknown", because + [f"缺少事实：{names}"],
+            f"无法判定第{rule.clause}条（{rule.attribute_label}）：设计未给出 {names}。",
+            actual=actual, missing=list(missing),
+        )
+
+    def _finding(self, rule: Rule, status: str, because: list[str], message: str,
+                 actual: object = _MISSING, required: object = _MISSING,
+                 missing: list[str] | None = None) -> Finding:
+        # model_construct: these values were built here from validated inputs, and this is the
+        # checker's hot path (tens of thousands of findings for a large design).
+        return Finding.model_construct(
+            rule_id=rule.id,
+            standard=rule.standard,
+            clause=rule.clause,
+            element_id=self.element.id,
+            element_type=self.element.type,
+            status=status,
+            strength=rule.strength,
+            attribute=attribute_name(rule.attribute),
+            actual=None if actual is _MISSING else Actual.model_construct(value=actual, unit=rule.unit),
+            required=None if required is _MISSING else Required.model_construct(
+                operator=rule.operator, value=required, unit=rule.unit),
+            because=[step for step in because if step],
+            message=message,
+            missing_facts=missing or [],
+            explanation=None,
+        )
