@@ -136,7 +136,10 @@ def _fmt(value: object, unit: str | None = None) -> str:
         text = "是" if value else "否"
     elif isinstance(value, (int, float)):
         # Whole numbers bare (52 m, 8 %), others to the centimetre as drawings give them (1.20 m).
-        text = f"{value:g}" if float(value).is_integer() else f"{value:.2f}"
+        if unit == "m" and abs(value) < 10:
+            text = f"{value:.2f}"
+        else:
+            text = f"{value:g}" if float(value).is_integer() else f"{value:.2f}"
     elif isinstance(value, list):
         text = "/".join(str(v) for v in value)
     else:
@@ -208,8 +211,11 @@ class _Evaluator:
         key = cond.fact.split(".", 1)[1]
         label = cond.label or f"{cond.fact} {cond.op} {_fmt(cond.value)}"
         if cond.fact.startswith("building.") and key in _DERIVED:
-            shown = f"建筑为{value}" if isinstance(value, str) else f"建筑为{label}"
-            text = f"{shown} (5.1.1)"
+            # Derived facts cite the classification clause; a failed test shows what the building is.
+            if truth:
+                return _Outcome(True, (), f"建筑为{label} (5.1.1)")
+            actual = self.derived.values.get("category", value)
+            return _Outcome(False, (), f"不满足：{label}（本建筑为{_fmt(actual)}，5.1.1）")
         elif isinstance(value, bool):
             text = f"{label}{stated}"
         else:
