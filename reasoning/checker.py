@@ -131,7 +131,8 @@ def check(design: Design, rule_set: RuleSet | CompiledRuleSet) -> Report:
 # --- evaluation of one rule on one element ---------------------------------------------------
 
 
-def _fmt(value: object, unit: str | None = None) -> str:
+def format_value(value: object, unit: str | None = None) -> str:
+    """A value as reports print it: 1.20 m, 52 m, 二级, 是."""
     if isinstance(value, bool):
         text = "是" if value else "否"
     elif isinstance(value, (int, float)):
@@ -209,17 +210,17 @@ class _Evaluator:
         except (KeyError, TypeError, ValueError):
             truth = False  # a value of another kind (text where a number is due) cannot satisfy
         key = cond.fact.split(".", 1)[1]
-        label = cond.label or f"{cond.fact} {cond.op} {_fmt(cond.value)}"
+        label = cond.label or f"{cond.fact} {cond.op} {format_value(cond.value)}"
         if cond.fact.startswith("building.") and key in _DERIVED:
             # Derived facts cite the classification clause; a failed test shows what the building is.
             if truth:
                 return _Outcome(True, (), f"建筑为{label} (5.1.1)")
             actual = self.derived.values.get("category", value)
-            return _Outcome(False, (), f"不满足：{label}（本建筑为{_fmt(actual)}，5.1.1）")
+            return _Outcome(False, (), f"不满足：{label}（本建筑为{format_value(actual)}，5.1.1）")
         elif isinstance(value, bool):
             text = f"{label}{stated}"
         else:
-            text = f"{label}（{_fmt(value, unit_of_key(key))}）{stated}"
+            text = f"{label}（{format_value(value, unit_of_key(key))}）{stated}"
         return _Outcome(truth, (), text if truth else f"不满足：{text}")
 
     def all_of(self, conditions: Iterable[Condition]) -> _Outcome:
@@ -279,7 +280,7 @@ class _Evaluator:
             if count is _MISSING:
                 return self._unknown(rule, because, missing, actual=actual)
             base = round(float(base) * float(count) / rule.per.divisor, 6)  # type: ignore[arg-type]
-            because.append(f"{rule.per.label}：{_fmt(count)} → {_fmt(base, rule.unit)}")
+            because.append(f"{rule.per.label}：{format_value(count)} → {format_value(base, rule.unit)}")
         variants, modifier_missing = self._variants(rule, base)
         verdicts = {self._safe_compare(rule, actual, v[0]) for v in variants}
         if len(verdicts) > 1:
@@ -326,7 +327,7 @@ class _Evaluator:
             value, missing = self.fact(rule.value_fact)
             if value is _MISSING:
                 return _Outcome(None, missing)
-            return value, [f"要求值取自 {rule.value_fact} = {_fmt(value, unit)}"]
+            return value, [f"要求值取自 {rule.value_fact} = {format_value(value, unit)}"]
         assert rule.table is not None
         missing: list[str] = []
         for case in rule.table.cases:
@@ -335,7 +336,7 @@ class _Evaluator:
                 if missing:
                     # An earlier row might have matched had the design said more.
                     return _Outcome(None, tuple(dict.fromkeys(missing)))
-                shown = "—（不允许）" if case.value is None else _fmt(case.value, unit)
+                shown = "—（不允许）" if case.value is None else format_value(case.value, unit)
                 return case.value, [f"{rule.table.id}: {case.cell} → {shown}"]
             if outcome.value is None:
                 missing.extend(outcome.missing)
@@ -364,10 +365,10 @@ class _Evaluator:
                     continue
                 if modifier.factor is not None:
                     value = round(float(value) * modifier.factor, 6)  # type: ignore[arg-type]
-                    applied.append(f"{modifier.source}: ×{modifier.factor:g} → {_fmt(value, rule.unit)}")
+                    applied.append(f"{modifier.source}: ×{modifier.factor:g} → {format_value(value, rule.unit)}")
                 else:
                     value = round(float(value) + modifier.add, 6)  # type: ignore[arg-type]
-                    applied.append(f"{modifier.source}: {modifier.add:+g} {rule.unit or ''} → {_fmt(value, rule.unit)}")
+                    applied.append(f"{modifier.source}: {modifier.add:+g} {rule.unit or ''} → {format_value(value, rule.unit)}")
             variants.append((value, applied))
         return variants, tuple(dict.fromkeys(missing))
 
@@ -379,15 +380,15 @@ class _Evaluator:
 
     def _message(self, rule: Rule, actual: object, required: object, ok: bool) -> str:
         unit = rule.unit
-        subject = f"{self._label(rule)} {rule.attribute_label} {_fmt(actual, unit)}"
+        subject = f"{self._label(rule)} {rule.attribute_label} {format_value(actual, unit)}"
         if required is None:
             return f"{subject}：第{rule.clause}条所引表格对此情形无允许值（表中为'—'），不符合。"
         want, violated = OPERATOR_WORDS[rule.operator]
         if ok:
-            return f"{subject}，符合第{rule.clause}条要求（{want} {_fmt(required, unit)}）。"
+            return f"{subject}，符合第{rule.clause}条要求（{want} {format_value(required, unit)}）。"
         if rule.operator in (">=", "<=", ">", "<"):
-            return f"{subject}，{violated}第{rule.clause}条要求的 {_fmt(required, unit)}。"
-        return f"{subject}，不符合第{rule.clause}条要求（{want} {_fmt(required, unit)}）。"
+            return f"{subject}，{violated}第{rule.clause}条要求的 {format_value(required, unit)}。"
+        return f"{subject}，不符合第{rule.clause}条要求（{want} {format_value(required, unit)}）。"
 
     def _unknown(self, rule: Rule, because: list[str], missing: tuple[str, ...],
                  actual: object = _MISSING) -> Finding:
