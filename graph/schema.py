@@ -1,8 +1,9 @@
 """The rule graph's shape, shared by every store, and the rows a rule set becomes.
 
-Nodes: Standard, Clause, Rule, Concept, Attribute, Meta. Edges: HAS_CLAUSE (Standard→Clause),
-HAS_RULE (Clause→Rule), CONSTRAINS (Rule→Concept), ON_ATTRIBUTE (Rule→Attribute),
-IS_A (Concept→Concept), REFERENCES (Clause→Clause, Rule→Clause).
+Nodes: Standard, Clause, Item, Table, Note, Rule, Concept, Attribute, Meta. Edges: HAS_CLAUSE
+(Standard→Clause), HAS_ITEM, HAS_TABLE, HAS_NOTE (a clause's parts), HAS_RULE (Clause→Rule),
+CONSTRAINS (Rule→Concept), ON_ATTRIBUTE (Rule→Attribute), IS_A (Concept→Concept), REFERENCES
+(Clause→Clause|Table|Standard, Rule→Clause).
 
 Labels, relationship types and property names below are the allow-list: Cypher text is built only
 from these constants, never from user values, which always travel as query parameters.
@@ -19,11 +20,19 @@ from reasoning.rules import RuleSet
 NODES: dict[str, tuple[str, dict[str, str]]] = {
     "Standard": ("id", {"code": "STRING", "title": "STRING"}),
     "Clause": ("id", {"standard": "STRING", "number": "STRING", "title": "STRING",
-                      "text": "STRING"}),
+                      "text": "STRING", "chapter": "STRING", "section": "STRING"}),
+    # Items (款), tables and notes (注) of a clause, from a user's ingest of the standard's text.
+    "Item": ("id", {"clause": "STRING", "number": "STRING", "text": "STRING"}),
+    "Table": ("id", {"standard": "STRING", "number": "STRING", "title": "STRING",
+                     "markdown": "STRING"}),
+    "Note": ("id", {"owner": "STRING", "number": "STRING", "text": "STRING"}),
     "Rule": ("id", {"standard": "STRING", "clause": "STRING", "title": "STRING",
                     "object": "STRING", "attribute": "STRING", "operator": "STRING",
                     "strength": "STRING", "unit": "STRING", "source": "STRING",
-                    "body": "STRING"}),
+                    "body": "STRING",
+                    # provenance of extracted rules (empty for the hand-written pack)
+                    "extractor": "STRING", "extractor_version": "STRING",
+                    "confidence": "DOUBLE"}),
     "Concept": ("name", {"aliases": "STRING"}),
     "Attribute": ("key", {"label": "STRING", "unit": "STRING"}),
     "Meta": ("key", {"value": "STRING"}),
@@ -32,11 +41,16 @@ NODES: dict[str, tuple[str, dict[str, str]]] = {
 # type → [(from label, to label)]
 EDGES: dict[str, list[tuple[str, str]]] = {
     "HAS_CLAUSE": [("Standard", "Clause")],
+    "HAS_ITEM": [("Clause", "Item")],
+    "HAS_TABLE": [("Clause", "Table")],
+    "HAS_NOTE": [("Clause", "Note"), ("Table", "Note")],
     "HAS_RULE": [("Clause", "Rule")],
     "CONSTRAINS": [("Rule", "Concept")],
     "ON_ATTRIBUTE": [("Rule", "Attribute")],
     "IS_A": [("Concept", "Concept")],
-    "REFERENCES": [("Clause", "Clause"), ("Rule", "Clause")],
+    # 本规范第X.Y.Z条 → Clause, 表X.Y.Z → Table, 《…》GB NNNNN → Standard
+    "REFERENCES": [("Clause", "Clause"), ("Rule", "Clause"), ("Clause", "Table"),
+                   ("Clause", "Standard")],
 }
 
 PACK_SOURCE = "pack"
