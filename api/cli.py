@@ -271,3 +271,9 @@ def main() -> None:
         app()
     except KeyboardInterrupt:
         sys.exit(130)
+    except StoreError as exc:
+        typer.echo(f"firecheck: 存储出错：{exc}", err=True)
+        sys.exit(EXIT_STORE)
+    except Exception as exc:  # a bug: say what happened, never show a traceback to a user
+        typer.echo(f"firecheck: 内部错误（{type(exc).__name__}）：{exc}", err=True)
+        sys.exit(70)

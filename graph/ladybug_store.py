@@ -46,16 +46,25 @@ class LadybugStore(RuleStore):
         except RuntimeError as exc:
             raise StoreUnavailable(f"无法打开图数据库 {self.path}：{exc}") from None
         self._schema_ready = False
+        self.ensure_schema()
 
     def ensure_schema(self) -> None:
+        """Create missing tables, columns and FROM/TO pairs: a store made by an older version
+        gains what this version's schema adds (LadybugDB's ALTER … IF NOT EXISTS)."""
         if self._schema_ready:
             return
-        for label, (key, props) in NODES.items():
-            columns = ", ".join([f"{key} STRING PRIMARY KEY", *(f"{p} {t}" for p, t in props.items())])
-            self.conn.execute(f"CREATE NODE TABLE IF NOT EXISTS {label}({columns})")
-        for kind, pairs in EDGES.items():
-            ends = ", ".join(f"FROM {a} TO {b}" for a, b in pairs)
-            self.conn.execute(f"CREATE REL TABLE IF NOT EXISTS {kind}({ends})")
+        try:
+            for label, (key, props) in NODES.items():
+                self.conn.execute(f"CREATE NODE TABLE IF NOT EXISTS {label}({key} STRING PRIMARY KEY)")
+                for prop, kind in props.items():
+                    self.conn.execute(f"ALTER TABLE {label} ADD IF NOT EXISTS {prop} {kind}")
+            for kind, pairs in EDGES.items():
+                first, *rest = pairs
+                self.conn.execute(f"CREATE REL TABLE IF NOT EXISTS {kind}(FROM {first[0]} TO {first[1]})")
+                for src, dst in rest:
+                    self.conn.execute(f"ALTER TABLE {kind} ADD IF NOT EXISTS FROM {src} TO {dst}")
+        except RuntimeError as exc:
+            raise StoreError(f"无法建立图数据库结构：{exc}") from None
         self._schema_ready = True
 
     def run(self, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:

@@ -1,9 +1,9 @@
 """The rule graph's shape, shared by every store, and the rows a rule set becomes.
 
-Nodes: Standard, Clause, Item, Table, Note, Rule, Concept, Attribute, Meta. Edges: HAS_CLAUSE
+Nodes: Standard, Clause, Item, CodeTable (`Table` is reserved in LadybugDB), Note, Rule, Concept, Attribute, Meta. Edges: HAS_CLAUSE
 (Standard→Clause), HAS_ITEM, HAS_TABLE, HAS_NOTE (a clause's parts), HAS_RULE (Clause→Rule),
 CONSTRAINS (Rule→Concept), ON_ATTRIBUTE (Rule→Attribute), IS_A (Concept→Concept), REFERENCES
-(Clause→Clause|Table|Standard, Rule→Clause).
+(Clause→Clause|CodeTable|Standard, Rule→Clause).
 
 Labels, relationship types and property names below are the allow-list: Cypher text is built only
 from these constants, never from user values, which always travel as query parameters.
@@ -23,7 +23,7 @@ NODES: dict[str, tuple[str, dict[str, str]]] = {
                       "text": "STRING", "chapter": "STRING", "section": "STRING"}),
     # Items (款), tables and notes (注) of a clause, from a user's ingest of the standard's text.
     "Item": ("id", {"clause": "STRING", "number": "STRING", "text": "STRING"}),
-    "Table": ("id", {"standard": "STRING", "number": "STRING", "title": "STRING",
+    "CodeTable": ("id", {"standard": "STRING", "number": "STRING", "title": "STRING",
                      "markdown": "STRING"}),
     "Note": ("id", {"owner": "STRING", "number": "STRING", "text": "STRING"}),
     "Rule": ("id", {"standard": "STRING", "clause": "STRING", "title": "STRING",
@@ -42,14 +42,14 @@ NODES: dict[str, tuple[str, dict[str, str]]] = {
 EDGES: dict[str, list[tuple[str, str]]] = {
     "HAS_CLAUSE": [("Standard", "Clause")],
     "HAS_ITEM": [("Clause", "Item")],
-    "HAS_TABLE": [("Clause", "Table")],
-    "HAS_NOTE": [("Clause", "Note"), ("Table", "Note")],
+    "HAS_TABLE": [("Clause", "CodeTable")],
+    "HAS_NOTE": [("Clause", "Note"), ("CodeTable", "Note")],
     "HAS_RULE": [("Clause", "Rule")],
     "CONSTRAINS": [("Rule", "Concept")],
     "ON_ATTRIBUTE": [("Rule", "Attribute")],
     "IS_A": [("Concept", "Concept")],
-    # 本规范第X.Y.Z条 → Clause, 表X.Y.Z → Table, 《…》GB NNNNN → Standard
-    "REFERENCES": [("Clause", "Clause"), ("Rule", "Clause"), ("Clause", "Table"),
+    # 本规范第X.Y.Z条 → Clause, 表X.Y.Z → CodeTable, 《…》GB NNNNN → Standard
+    "REFERENCES": [("Clause", "Clause"), ("Rule", "Clause"), ("Clause", "CodeTable"),
                    ("Clause", "Standard")],
 }
 
