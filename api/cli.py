@@ -20,7 +20,7 @@ from graph.pack import PackError, load_builtin_pack, load_pack_file
 from graph.store import RuleStore, StoreError, StoreUnavailable
 from reasoning.checker import check
 from reasoning.design import Design, DesignError, parse_design
-from reasoning.rules import Rule, RuleSet
+from reasoning.rules import Rule, RuleSet, describe
 
 from .render import render_html, render_json, render_text
 
@@ -157,7 +157,7 @@ def _clause_sort_key(clause: str) -> tuple:
 
 def _describe(rule: Rule) -> str:
     def conds(conditions: list) -> str:
-        return "；".join(c.label or f"{c.fact} {c.op} {c.value}" for c in conditions) or "（无）"
+        return "；".join(describe(c) for c in conditions) or "（无）"
 
     lines = [
         f"{rule.id}",

@@ -7,6 +7,7 @@ they are kept in the compact shape the standard prints and expanded here into or
 
 from __future__ import annotations
 
+import hashlib
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -29,21 +30,31 @@ def builtin_pack_text() -> str:
 
 
 def load_builtin_pack() -> RuleSet:
-    return parse_pack(yaml.safe_load(builtin_pack_text()), source=BUILTIN_PACK)
+    text = builtin_pack_text()
+    return parse_pack(yaml.safe_load(text), source=BUILTIN_PACK, digest=_digest(text))
 
 
 def load_pack_file(path: Path) -> RuleSet:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = yaml.safe_load(text)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise PackError(f"{path}: 无法读取规则包：{exc}") from None
-    return parse_pack(data, source=str(path))
+    return parse_pack(data, source=str(path), digest=_digest(text))
 
 
-def parse_pack(data: Any, source: str) -> RuleSet:
+def _digest(text: str) -> str:
+    # The version a store records carries the content's hash, so an edited pack is reloaded
+    # even when its author forgot to bump the declared version.
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def parse_pack(data: Any, source: str, digest: str | None = None) -> RuleSet:
     if not isinstance(data, dict):
         raise PackError(f"{source}: 规则包顶层应为映射")
     data = dict(data)
+    if digest and "version" in data:
+        data["version"] = f"{data['version']}+{digest}"
     standard = (data.get("standards") or [{}])[0]
     rules = list(data.get("rules", []))
     if "x-component-table" in data:
@@ -113,7 +124,7 @@ def _width_rules(spec: dict, standard: dict) -> list[dict]:
     dense = spec["dense_underground"]
     cases: list[dict] = [
         {"when": [underground, {"fact": "element.dense_assembly", "op": "==", "value": True,
-                                "default": False, "label": "人员密集的厅、室"}],
+                                "label": "人员密集的厅、室"}],
          "value": dense["value"], "cell": dense["label"]},
         {"when": [underground, {"fact": "building.use", "op": "==", "value": "歌舞娱乐放映游艺场所",
                                 "label": "歌舞娱乐放映游艺场所"}],

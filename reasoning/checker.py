@@ -19,7 +19,7 @@ from .design import ORDINALS, Design, Part
 from .report import (
     Actual, Classification, Finding, Report, Required, RuleSetInfo, Summary,
 )
-from .rules import OPERATOR_WORDS, Case, Condition, Rule, RuleSet
+from .rules import OPERATOR_WORDS, AnyOf, Condition, Rule, RuleSet
 from .units import attribute_name, unit_of_key
 
 _EPS = 1e-9
@@ -179,6 +179,11 @@ class _Evaluator:
 
     # facts
 
+    def _owner(self) -> str:
+        # Facts of the building read as `building.x` whether a rule reads them as its attribute
+        # or in a condition; other elements' facts as `ID.x`.
+        return "building" if self.element is self.building else self.element.id
+
     def fact(self, path: str) -> tuple[object, tuple[str, ...]]:
         scope, key = path.split(".", 1)
         if scope == "building":
@@ -188,16 +193,23 @@ class _Evaluator:
                 return _MISSING, tuple(self.derived.missing.get(key, [f"building.{key}"]))
             value = self.building.attributes.get(key)
             return (_MISSING, (f"building.{key}",)) if value is None else (value, ())
+        if key == "type":
+            return self.taxonomy.canonical.get(self.element.type, self.element.type), ()
         if key == "underground":
             storey = self.element.attributes.get("storey")
             if storey is None:
-                return _MISSING, (f"{self.element.id}.storey",)
+                return _MISSING, (f"{self._owner()}.storey",)
             return storey < 0, ()  # type: ignore[operator]
         value = self.element.attributes.get(key)
-        return (_MISSING, (f"{self.element.id}.{key}",)) if value is None else (value, ())
+        return (_MISSING, (f"{self._owner()}.{key}",)) if value is None else (value, ())
 
-    def condition(self, cond: Condition) -> _Outcome:
+    def condition(self, cond: Condition | AnyOf) -> _Outcome:
+        if isinstance(cond, AnyOf):
+            return self.any_of(cond)
         value, missing = self.fact(cond.fact)
+        if isinstance(value, str) and value in cond.undetermined:
+            return _Outcome(None, (f"{missing[0] if missing else self._fact_name(cond.fact)}"
+                                   f"（'{value}' 不足以判定：{cond.label or cond.fact}）",))
         if value is _MISSING:
             if cond.default is None:
                 return _Outcome(None, missing)
@@ -223,7 +235,27 @@ class _Evaluator:
             text = f"{label}（{format_value(value, unit_of_key(key))}）{stated}"
         return _Outcome(truth, (), text if truth else f"不满足：{text}")
 
-    def all_of(self, conditions: Iterable[Condition]) -> _Outcome:
+    def _fact_name(self, path: str) -> str:
+        scope, key = path.split(".", 1)
+        return f"building.{key}" if scope == "building" else f"{self._owner()}.{key}"
+
+    def any_of(self, group: AnyOf) -> _Outcome:
+        """OR: one true test settles it; false only when every test is false."""
+        missing: list[str] = []
+        failures: list[str] = []
+        for cond in group.any:
+            outcome = self.condition(cond)
+            if outcome.value is True:
+                return _Outcome(True, (), outcome.because)
+            if outcome.value is None:
+                missing.extend(outcome.missing)
+            elif outcome.because:
+                failures.append(outcome.because.removeprefix("不满足："))
+        if missing:
+            return _Outcome(None, tuple(dict.fromkeys(missing)))
+        return _Outcome(False, (), f"不满足：{group.label or '、'.join(failures)}")
+
+    def all_of(self, conditions: Iterable[Condition | AnyOf]) -> _Outcome:
         """AND of conditions: False wins over unknown (one false test settles it)."""
         reasons: list[str] = []
         missing: list[str] = []
@@ -248,15 +280,16 @@ class _Evaluator:
         if applies.value is False:
             return self._finding(rule, "not_applicable", because + [applies.because or ""],
                                  f"第{rule.clause}条不适用于 {element.id}：{applies.because}")
-        if applies.value is None:
-            return self._unknown(rule, because, applies.missing)
         if applies.because:
             because.extend(applies.because.split("；"))
 
+        # An exception that holds settles the finding even when applicability is unknown.
         excepted, exception_missing = self._exceptions(rule)
         if excepted:
             return self._finding(rule, "not_applicable", because + [excepted],
                                  f"{element.id} 符合第{rule.clause}条的除外情形：{excepted}")
+        if applies.value is None:
+            return self._unknown(rule, because, applies.missing)
 
         actual, missing = self.fact(f"element.{rule.attribute}")
         if actual is _MISSING:
@@ -268,26 +301,45 @@ class _Evaluator:
                 return self._unknown(rule, because, threshold.missing)
             return self._finding(rule, "not_applicable", because + [threshold.because or ""],
                                  f"第{rule.clause}条对 {element.id} 无对应要求：{threshold.because}")
-        base, base_because = threshold
+        candidates, table_missing = threshold
+        base, base_because = candidates[-1]
         because.extend(base_because)
-        if base is None:
-            # A '—' cell: the standard permits no value for this combination.
-            return self._finding(rule, "fail", because, self._message(rule, actual, None, False),
-                                 actual=actual)
 
+        count: object = None
         if rule.per is not None:
             count, missing = self.fact(rule.per.fact)
             if count is _MISSING:
                 return self._unknown(rule, because, missing, actual=actual)
-            base = round(float(base) * float(count) / rule.per.divisor, 6)  # type: ignore[arg-type]
-            because.append(f"{rule.per.label}：{format_value(count)} → {format_value(base, rule.unit)}")
-        variants, modifier_missing = self._variants(rule, base)
-        verdicts = {self._safe_compare(rule, actual, v[0]) for v in variants}
+        # Every possible threshold: each table cell the design's unknown facts leave open, under
+        # each state of the unknown modifiers. The verdict stands only if they all agree.
+        verdicts: set[bool] = set()
+        modifier_missing: tuple[str, ...] = ()
+        reported: tuple[object, list[str]] = (None, [])
+        for value, _ in candidates:
+            if value is None:
+                verdicts.add(False)  # a '—' cell: not permitted
+                continue
+            if rule.per is not None:
+                value = round(float(value) * float(count) / rule.per.divisor, 6)  # type: ignore[arg-type]
+            variants, modifier_missing = self._variants(rule, value)
+            verdicts.update(self._safe_compare(rule, actual, v[0]) for v in variants)
+            reported = variants[0]
         if len(verdicts) > 1:
-            return self._unknown(rule, because, modifier_missing, actual=actual)
+            return self._unknown(rule, because, (*table_missing, *modifier_missing), actual=actual)
         ok = verdicts.pop()
-        required, notes = variants[0]
+        if base is None:
+            if not ok and exception_missing:
+                return self._unknown(rule, because, exception_missing, actual=actual)
+            return self._finding(rule, "fail", because, self._message(rule, actual, None, False),
+                                 actual=actual)
+        if rule.per is not None:
+            because.append(f"{rule.per.label}：{format_value(count)} → "
+                           f"{format_value(round(float(base) * float(count) / rule.per.divisor, 6), rule.unit)}")  # type: ignore[arg-type]
+        required, notes = reported if len(candidates) == 1 else self._variants(
+            rule, base if rule.per is None else round(float(base) * float(count) / rule.per.divisor, 6))[0][0]  # type: ignore[arg-type]
         because.extend(notes)
+        if table_missing:
+            because.append("（" + "、".join(table_missing) + " 未给出，但表中其他可能的格不改变结论）")
         if not ok and exception_missing:
             return self._unknown(rule, because, exception_missing, actual=actual)
         status = "pass" if ok else "fail"
@@ -319,27 +371,30 @@ class _Evaluator:
                 missing.extend(outcome.missing)
         return None, tuple(dict.fromkeys(missing))
 
-    def _threshold(self, rule: Rule) -> tuple[object, list[str]] | _Outcome:
+    def _threshold(self, rule: Rule) -> tuple[list[tuple[object, list[str]]], tuple[str, ...]] | _Outcome:
+        """The possible thresholds, the one the design certainly selects last, and the facts whose
+        absence leaves the earlier ones possible; or an outcome when there is none."""
         unit = rule.unit or ""
         if rule.value is not None:
-            return rule.value, []
+            return [(rule.value, [])], ()
         if rule.value_fact is not None:
             value, missing = self.fact(rule.value_fact)
             if value is _MISSING:
                 return _Outcome(None, missing)
-            return value, [f"要求值取自 {rule.value_fact} = {format_value(value, unit)}"]
+            return [(value, [f"要求值取自 {rule.value_fact} = {format_value(value, unit)}"])], ()
         assert rule.table is not None
         missing: list[str] = []
+        possible: list[tuple[object, list[str]]] = []
         for case in rule.table.cases:
             outcome = self.all_of(case.when)
+            shown = "—（不允许）" if case.value is None else format_value(case.value, unit)
+            cell = (case.value, [f"{rule.table.id}: {case.cell} → {shown}"])
             if outcome.value is True:
-                if missing:
-                    # An earlier row might have matched had the design said more.
-                    return _Outcome(None, tuple(dict.fromkeys(missing)))
-                shown = "—（不允许）" if case.value is None else format_value(case.value, unit)
-                return case.value, [f"{rule.table.id}: {case.cell} → {shown}"]
+                return [*possible, cell], tuple(dict.fromkeys(missing))
             if outcome.value is None:
+                # This row might match had the design said more: keep it as a possibility.
                 missing.extend(outcome.missing)
+                possible.append(cell)
         if missing:
             return _Outcome(None, tuple(dict.fromkeys(missing)))
         return _Outcome(False, (), f"{rule.table.id} 中无对应的行")

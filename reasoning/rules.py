@@ -40,20 +40,40 @@ class _Frozen(BaseModel):
 class Condition(_Frozen):
     """A test on one fact. `default` is used when the design does not state the fact; it exists
     for flags that claim a relaxation (开向敞开式外廊 …): a design that does not claim one does not
-    get it. Without a default, a missing fact makes the outcome unknown."""
+    get it. Without a default, a missing fact makes the outcome unknown, and so does a value listed
+    in `undetermined` (a word too coarse for this test, e.g. 袋形走道两侧或尽端 where 5.5.15 treats
+    the two positions differently)."""
 
     fact: str = Field(pattern=r"^(building|element)\.[a-z0-9_]+$")
     op: Operator
     value: Value
     default: Value | None = None
+    undetermined: list[str] = Field(default_factory=list)
     label: str | None = Field(None, description="短中文描述，用于 because 链，如 '建筑高度大于32m'")
+
+
+class AnyOf(_Frozen):
+    """OR of conditions, e.g. 表5.3.1 注1: the compartment is sprinklered, or the whole building."""
+
+    any: list[Condition] = Field(min_length=2)
+    label: str | None = None
+
+
+Test = Condition | AnyOf
+
+
+def describe(test: Test) -> str:
+    """A condition or group as a short Chinese phrase, for listings and explanations."""
+    if isinstance(test, AnyOf):
+        return test.label or "或".join(describe(c) for c in test.any)
+    return test.label or f"{test.fact} {test.op} {test.value}"
 
 
 class Case(_Frozen):
     """One cell of a table: the threshold when every condition holds. `value` None is a cell
     marked '—' in the standard: that combination is not permitted."""
 
-    when: list[Condition] = Field(default_factory=list)
+    when: list[Test] = Field(default_factory=list)
     value: float | int | str | bool | None
     cell: str = Field(description="where the cell is, e.g. '其他高层公共建筑 / 双面布房'")
 
@@ -87,7 +107,7 @@ class Table(_Frozen):
 class Modifier(_Frozen):
     """A note that scales (`factor`) or shifts (`add`, in the rule's unit) the threshold."""
 
-    when: list[Condition] = Field(min_length=1)
+    when: list[Test] = Field(min_length=1)
     factor: float | None = None
     add: float | None = None
     source: str = Field(description="e.g. '表5.3.1 注1'")
@@ -110,7 +130,7 @@ class Per(_Frozen):
 class Exception_(_Frozen):
     """除…外: when every condition holds, the rule does not apply (not_applicable)."""
 
-    when: list[Condition] = Field(min_length=1)
+    when: list[Test] = Field(min_length=1)
     source: str = Field(description="the item or note it comes from, e.g. '5.5.8 第1款'")
 
 
@@ -128,7 +148,7 @@ class Rule(_Frozen):
     value_fact: str | None = None
     unit: str | None = None
     strength: Strength
-    applies_when: list[Condition] = Field(default_factory=list)
+    applies_when: list[Test] = Field(default_factory=list)
     unless: list[Exception_] = Field(default_factory=list)
     per: Per | None = None
     modifiers: list[Modifier] = Field(default_factory=list)
