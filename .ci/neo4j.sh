@@ -227,7 +227,7 @@ do_install() {
     pom_hash >"$staging/.installed-pom.sha256"
     rm -rf "$LIB_DIR"
     mv "$staging" "$LIB_DIR"
-    log "installed $(ls "$LIB_DIR"/*.jar | wc -l) jars ($(du -sh "$LIB_DIR" | cut -f1))"
+    log "installed $(find "$LIB_DIR" -name '*.jar' | wc -l) jars ($(du -sh "$LIB_DIR" | cut -f1))"
 }
 
 # Fresh conf/neo4j.conf from the template on every start, so template edits
@@ -272,13 +272,17 @@ check_java() {
     local v
     v=$("$JAVA" -XshowSettings:properties -version 2>&1 \
         | sed -n 's/^ *java\.specification\.version = //p')
-    [[ ${v%%.*} =~ ^[0-9]+$ ]] && ((${v%%.*} >= 17)) \
-        || die "Neo4j 5.26 needs Java 17 or 21; '$JAVA' is ${v:-unknown}"
+    if ! [[ ${v%%.*} =~ ^[0-9]+$ ]] || ((${v%%.*} < 17)); then
+        die "Neo4j 5.26 needs Java 17 or 21; '$JAVA' is ${v:-unknown}"
+    fi
 }
 
 cmd_start() {
     take_lock
-    local pid t0=$SECONDS rc
+    local pid t0=$SECONDS rc grace=0
+    # A leftover pid file means a server was just stopped or killed, possibly
+    # outside this script; it may still be releasing the port.
+    [[ -e $PID_FILE ]] && grace=15
     pid=$(running_pid)
     if [[ -n $pid ]]; then
         # Already ours and running: idempotent start. If it is still coming up
@@ -290,9 +294,7 @@ cmd_start() {
         fi
         log "running (pid $pid) but not answering yet; waiting"
     else
-        # Grace period: a server that was just stopped/killed (possibly
-        # outside this script) may still be releasing the port.
-        if ! wait_port_closed 15; then
+        if ! wait_port_closed "$grace"; then
             die "port $PORT is already in use by another process (not our Neo4j); set NEO4J_BOLT_PORT"
         fi
         do_install
@@ -336,7 +338,7 @@ cmd_wait() {
         # No server of ours: succeed only if something already answers (e.g. a
         # server started outside this script), instead of waiting 240 s for
         # nothing.
-        probe 0 && { echo "NEO4J_URI=$URI"; return 0; }
+        probe 0 2>/dev/null && { echo "NEO4J_URI=$URI"; return 0; }
         die "not running (no live pid in $PID_FILE); use '$0 start'"
     fi
     probe "$START_TIMEOUT" "$pid" || rc=$?
