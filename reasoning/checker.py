@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from itertools import product
 
 from .classify import DerivedFacts, classify
-from .design import ORDINALS, Design, Part
+from .design import COARSE_VALUES, ORDINALS, Design, Part
 from .report import (
-    Actual, Classification, Finding, Report, Required, RuleSetInfo, Summary,
+    STATUS_LABELS, Actual, Classification, Finding, Report, Required, RuleSetInfo, Summary,
 )
 from .rules import OPERATOR_WORDS, AnyOf, Condition, Rule, RuleSet
 from .units import attribute_name, unit_of_key
@@ -170,6 +170,23 @@ def _compare(op: str, actual: object, expected: object, key: str) -> bool:
     return a < b - _EPS
 
 
+def _binding(operator: str, options: list[tuple[object, list[str]]],
+             strictest: bool) -> tuple[object, list[str]]:
+    """Of several possible thresholds that give the same verdict, the one to quote: for a pass
+    the strictest (it passes even that), for a failure the most lenient (it fails even that)."""
+    if len(options) == 1 or operator not in (">=", ">", "<=", "<"):
+        return options[0]
+    numeric = [o for o in options if o[0] is not None]
+    if not numeric:
+        return options[0]
+    raise_bar = operator in (">=", ">")
+    pick = max if raise_bar == strictest else min
+    try:
+        return pick(numeric, key=lambda option: float(option[0]))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return numeric[0]  # ordinal words: the first cell
+
+
 class _Evaluator:
     def __init__(self, building: Part, derived: DerivedFacts, element: Part, taxonomy: Taxonomy):
         self.building = building
@@ -207,9 +224,6 @@ class _Evaluator:
         if isinstance(cond, AnyOf):
             return self.any_of(cond)
         value, missing = self.fact(cond.fact)
-        if isinstance(value, str) and value in cond.undetermined:
-            return _Outcome(None, (f"{missing[0] if missing else self._fact_name(cond.fact)}"
-                                   f"（'{value}' 不足以判定：{cond.label or cond.fact}）",))
         if value is _MISSING:
             if cond.default is None:
                 return _Outcome(None, missing)
@@ -274,6 +288,40 @@ class _Evaluator:
     # the rule
 
     def evaluate(self, rule: Rule) -> Finding:
+        """One rule on this element. A coarse value that some condition of the rule cannot use
+        (袋形走道两侧或尽端 where 5.5.15 tells the side from the end) is tried in each of its
+        refinements; the finding stands when they agree, else it is unknown naming the fact."""
+        for key in rule.coarse_keys:
+            value = self.element.attributes.get(key)
+            refinements = COARSE_VALUES.get(key, {}).get(value)  # type: ignore[arg-type]
+            if refinements:
+                return self._evaluate_refined(rule, key, str(value), refinements)
+        return self._evaluate(rule)
+
+    def _evaluate_refined(self, rule: Rule, key: str, value: str, refinements: tuple[str, ...]) -> Finding:
+        findings = []
+        for refined in refinements:
+            part = self.element.model_copy(
+                update={"attributes": {**self.element.attributes, key: refined}})
+            findings.append(_Evaluator(self.building, self.derived, part, self.taxonomy)._evaluate(rule))
+        name = f"{self._owner()}.{key}"
+        note = f"{name} 为'{value}'，分别按{'、'.join(refinements)}判定"
+        statuses = {f.status for f in findings}
+        if statuses == {"pass", "not_applicable"}:
+            # Either the rule does not apply or it is met: no reading finds a violation.
+            statuses = {"pass"}
+            findings = [f for f in findings if f.status == "pass"]
+        if len(statuses) == 1:
+            first = findings[0]
+            first.because.append(note + "，结论相同")
+            first.element_id = self.element.id
+            return first
+        because = [self._is_a(rule), note + "，结论不同：" + "；".join(
+            f"{r}→{STATUS_LABELS[f.status]}" for r, f in zip(refinements, findings))]
+        actual = self.element.attributes.get(rule.attribute, _MISSING)
+        return self._unknown(rule, because, (name,), actual=actual)
+
+    def _evaluate(self, rule: Rule) -> Finding:
         element = self.element
         because = [self._is_a(rule)]
         applies = self.all_of(rule.applies_when)
@@ -302,46 +350,47 @@ class _Evaluator:
             return self._finding(rule, "not_applicable", because + [threshold.because or ""],
                                  f"第{rule.clause}条对 {element.id} 无对应要求：{threshold.because}")
         candidates, table_missing = threshold
-        base, base_because = candidates[-1]
-        because.extend(base_because)
-
         count: object = None
         if rule.per is not None:
             count, missing = self.fact(rule.per.fact)
             if count is _MISSING:
                 return self._unknown(rule, because, missing, actual=actual)
-        # Every possible threshold: each table cell the design's unknown facts leave open, under
-        # each state of the unknown modifiers. The verdict stands only if they all agree.
+
+        # Every possible threshold: each table cell that the design's unknown facts leave open,
+        # under each state of the unknown modifiers. The verdict stands only if all agree, and a
+        # decided finding reports the strictest of them.
         verdicts: set[bool] = set()
-        modifier_missing: tuple[str, ...] = ()
-        reported: tuple[object, list[str]] = (None, [])
-        for value, _ in candidates:
+        modifier_missing: list[str] = []
+        options: list[tuple[object, list[str]]] = []  # (threshold, because-steps)
+        for value, cell_because in candidates:
             if value is None:
                 verdicts.add(False)  # a '—' cell: not permitted
+                options.append((None, cell_because))
                 continue
+            steps = list(cell_because)
             if rule.per is not None:
                 value = round(float(value) * float(count) / rule.per.divisor, 6)  # type: ignore[arg-type]
-            variants, modifier_missing = self._variants(rule, value)
-            verdicts.update(self._safe_compare(rule, actual, v[0]) for v in variants)
-            reported = variants[0]
+                steps.append(f"{rule.per.label}：{format_value(count)} → {format_value(value, rule.unit)}")
+            variants, missing = self._variants(rule, value)
+            modifier_missing.extend(missing)
+            for threshold_value, notes in variants:
+                verdicts.add(self._safe_compare(rule, actual, threshold_value))
+                options.append((threshold_value, steps + notes))
         if len(verdicts) > 1:
-            return self._unknown(rule, because, (*table_missing, *modifier_missing), actual=actual)
-        ok = verdicts.pop()
-        if base is None:
-            if not ok and exception_missing:
-                return self._unknown(rule, because, exception_missing, actual=actual)
-            return self._finding(rule, "fail", because, self._message(rule, actual, None, False),
+            return self._unknown(rule, because, (*table_missing, *dict.fromkeys(modifier_missing)),
                                  actual=actual)
-        if rule.per is not None:
-            because.append(f"{rule.per.label}：{format_value(count)} → "
-                           f"{format_value(round(float(base) * float(count) / rule.per.divisor, 6), rule.unit)}")  # type: ignore[arg-type]
-        required, notes = reported if len(candidates) == 1 else self._variants(
-            rule, base if rule.per is None else round(float(base) * float(count) / rule.per.divisor, 6))[0][0]  # type: ignore[arg-type]
-        because.extend(notes)
-        if table_missing:
-            because.append("（" + "、".join(table_missing) + " 未给出，但表中其他可能的格不改变结论）")
+        ok = verdicts.pop()
+        # A pass holds even under the strictest reading; a failure even under the most lenient.
+        required, steps = _binding(rule.operator, options, strictest=ok)
+        because.extend(steps)
+        if len(options) > 1:
+            open_facts = "、".join(dict.fromkeys([*table_missing, *modifier_missing]))
+            because.append(f"（{open_facts} 未给出；各种可能的要求结论相同）")
         if not ok and exception_missing:
             return self._unknown(rule, because, exception_missing, actual=actual)
+        if required is None:
+            return self._finding(rule, "fail", because, self._message(rule, actual, None, False),
+                                 actual=actual)
         status = "pass" if ok else "fail"
         return self._finding(rule, status, because, self._message(rule, actual, required, ok),
                              actual=actual, required=required)
@@ -395,8 +444,9 @@ class _Evaluator:
                 # This row might match had the design said more: keep it as a possibility.
                 missing.extend(outcome.missing)
                 possible.append(cell)
-        if missing:
-            return _Outcome(None, tuple(dict.fromkeys(missing)))
+        if possible:
+            # No row is certain, but the open ones may all give the same verdict.
+            return possible, tuple(dict.fromkeys(missing))
         return _Outcome(False, (), f"{rule.table.id} 中无对应的行")
 
     def _variants(self, rule: Rule, base: object) -> tuple[list[tuple[object, list[str]]], tuple[str, ...]]:

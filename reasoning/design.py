@@ -70,6 +70,12 @@ ENUMS: dict[str, set[str]] = {
     "position": {"两个安全出口之间", "袋形走道两侧或尽端", "袋形走道两侧", "走道尽端"},
 }
 
+# Design words coarser than some rules need, with what they may stand for: 5.5.15 lets a room
+# beside a dead-end corridor have one door on easier terms than a room at its end.
+COARSE_VALUES: dict[str, dict[str, tuple[str, ...]]] = {
+    "position": {"袋形走道两侧或尽端": ("袋形走道两侧", "走道尽端")},
+}
+
 # Keys whose value is a count: a non-negative integer.
 COUNT_KEYS = {"storeys_above", "storeys_below", "fire_elevators", "exits", "doors",
               "occupants", "upper_floor_occupants"}

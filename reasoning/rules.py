@@ -12,6 +12,8 @@ and the derived facts of 5.1.1 (`building.kind`, `building.high_rise`, `building
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from functools import cached_property
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -153,6 +155,24 @@ class Rule(_Frozen):
     per: Per | None = None
     modifiers: list[Modifier] = Field(default_factory=list)
     references: list[str] = Field(default_factory=list, description="other clauses it relies on")
+
+    def tests(self) -> Iterator[Condition]:
+        """Every condition the rule holds: applicability, exceptions, modifiers, table cells,
+        and the members of OR groups."""
+        groups = [self.applies_when, *(e.when for e in self.unless), *(m.when for m in self.modifiers)]
+        if self.table:
+            groups += [case.when for case in self.table.cases]
+        for group in groups:
+            for test in group:
+                yield from (test.any if isinstance(test, AnyOf) else [test])
+
+    @cached_property
+    def coarse_keys(self) -> tuple[str, ...]:
+        """Element keys whose coarse values some condition marks `undetermined` (computed once:
+        the checker asks for every element)."""
+        return tuple(dict.fromkeys(
+            c.fact.split(".", 1)[1] for c in self.tests()
+            if c.undetermined and c.fact.startswith("element.")))
 
     @model_validator(mode="after")
     def _one_threshold(self) -> Rule:
