@@ -18,6 +18,7 @@ from .classify import DerivedFacts, classify
 from .design import COARSE_VALUES, ORDINALS, Design, Part
 from .report import (
     STATUS_LABELS, Actual, Classification, Finding, Report, Required, RuleSetInfo, Summary,
+    construct,
 )
 from .rules import OPERATOR_WORDS, AnyOf, Condition, Rule, RuleSet
 from .units import attribute_name, unit_of_key
@@ -39,6 +40,7 @@ class Taxonomy:
             for alias in concept.aliases:
                 self.canonical[alias] = concept.name
         self._ancestors: dict[str, list[str]] = {}
+        self._chains: dict[tuple[str, str], str] = {}
 
     def ancestors(self, name: str) -> list[str]:
         """The concept itself first, then every concept it IS_A, nearest first."""
@@ -54,6 +56,19 @@ class Taxonomy:
             self._ancestors[name] = seen
         return self._ancestors[name]
 
+    def chain(self, type_name: str, target: str) -> str:
+        """'户门 IS_A 疏散门': how an element's type reaches a rule's object (cached)."""
+        key = (type_name, target)
+        if key not in self._chains:
+            if type_name == BUILDING_CONCEPT:
+                text = BUILDING_CONCEPT
+            else:
+                concept = self.canonical.get(type_name, type_name)
+                steps = self.path(concept, target)
+                text = " IS_A ".join(steps) if len(steps) > 1 else concept
+            self._chains[key] = text
+        return self._chains[key]
+
     def path(self, name: str, target: str) -> list[str]:
         """IS_A steps from `name` up to `target`, e.g. 户门 → 疏散门."""
         if name == target:
@@ -65,13 +80,14 @@ class Taxonomy:
         return []
 
 
-@dataclass
+@dataclass(slots=True)
 class _Outcome:
     """A three-valued truth: True, False, or None with the facts that are missing."""
 
     value: bool | None
     missing: tuple[str, ...] = ()
     because: str | None = None
+    steps: tuple[str, ...] = ()  # the reasons of an AND that held, one per condition
 
 
 class CompiledRuleSet:
@@ -107,12 +123,13 @@ def check(design: Design, rule_set: RuleSet | CompiledRuleSet) -> Report:
     derived = classify(design.building)
     findings: list[Finding] = []
     unmatched: list[str] = []
+    building_cache: dict[int, _Outcome] = {}
     for element in [design.building, *design.elements]:
         rules = compiled.rules_for(element.type)
         if not rules and element is not design.building:
             unmatched.append(element.id)
             continue
-        evaluator = _Evaluator(design.building, derived, element, compiled.taxonomy)
+        evaluator = _Evaluator(design.building, derived, element, compiled.taxonomy, building_cache)
         findings.extend(evaluator.evaluate(rule) for rule in rules)
 
     counts = {"fail": 0, "pass": 0, "not_applicable": 0, "unknown": 0}
@@ -188,11 +205,13 @@ def _binding(operator: str, options: list[tuple[object, list[str]]],
 
 
 class _Evaluator:
-    def __init__(self, building: Part, derived: DerivedFacts, element: Part, taxonomy: Taxonomy):
+    def __init__(self, building: Part, derived: DerivedFacts, element: Part, taxonomy: Taxonomy,
+                 building_cache: dict[int, _Outcome] | None = None):
         self.building = building
         self.derived = derived
         self.element = element
         self.taxonomy = taxonomy
+        self.building_cache: dict[int, _Outcome] = {} if building_cache is None else building_cache
 
     # facts
 
@@ -222,7 +241,22 @@ class _Evaluator:
 
     def condition(self, cond: Condition | AnyOf) -> _Outcome:
         if isinstance(cond, AnyOf):
+            if all(c.on_building for c in cond.any):
+                return self._cached(cond, self.any_of)
             return self.any_of(cond)
+        if cond.on_building:
+            return self._cached(cond, self._condition)
+        return self._condition(cond)
+
+    def _cached(self, cond: Condition | AnyOf, evaluate) -> _Outcome:  # type: ignore[no-untyped-def]
+        # A test on the building's facts has one outcome per design: computed once per check,
+        # not once per element (the cache lives as long as one check of one design).
+        outcome = self.building_cache.get(id(cond))
+        if outcome is None:
+            outcome = self.building_cache[id(cond)] = evaluate(cond)
+        return outcome
+
+    def _condition(self, cond: Condition) -> _Outcome:
         value, missing = self.fact(cond.fact)
         if value is _MISSING:
             if cond.default is None:
@@ -231,13 +265,13 @@ class _Evaluator:
             stated = "（设计未声明，按默认）"
         else:
             stated = ""
+        key = cond.key
         try:
-            truth = _compare(cond.op, value, cond.value, cond.fact.split(".", 1)[1])
+            truth = _compare(cond.op, value, cond.value, key)
         except (KeyError, TypeError, ValueError):
             truth = False  # a value of another kind (text where a number is due) cannot satisfy
-        key = cond.fact.split(".", 1)[1]
         label = cond.label or f"{cond.fact} {cond.op} {format_value(cond.value)}"
-        if cond.fact.startswith("building.") and key in _DERIVED:
+        if cond.on_building and key in _DERIVED:
             # Derived facts cite the classification clause; a failed test shows what the building is.
             if truth:
                 return _Outcome(True, (), f"建筑为{label} (5.1.1)")
@@ -273,8 +307,10 @@ class _Evaluator:
         """AND of conditions: False wins over unknown (one false test settles it)."""
         reasons: list[str] = []
         missing: list[str] = []
+        cache = self.building_cache
         for cond in conditions:
-            outcome = self.condition(cond)
+            # Inline fast path for the common case, a building test already decided this check.
+            outcome = cache.get(id(cond)) or self.condition(cond)
             if outcome.value is False:
                 return outcome
             if outcome.value is None:
@@ -283,7 +319,7 @@ class _Evaluator:
                 reasons.append(outcome.because)
         if missing:
             return _Outcome(None, tuple(dict.fromkeys(missing)))
-        return _Outcome(True, (), "；".join(reasons) if reasons else None)
+        return _Outcome(True, (), "；".join(reasons) if reasons else None, tuple(reasons))
 
     # the rule
 
@@ -303,7 +339,8 @@ class _Evaluator:
         for refined in refinements:
             part = self.element.model_copy(
                 update={"attributes": {**self.element.attributes, key: refined}})
-            findings.append(_Evaluator(self.building, self.derived, part, self.taxonomy)._evaluate(rule))
+            findings.append(_Evaluator(self.building, self.derived, part, self.taxonomy,
+                                       self.building_cache)._evaluate(rule))
         name = f"{self._owner()}.{key}"
         note = f"{name} 为'{value}'，分别按{'、'.join(refinements)}判定"
         statuses = {f.status for f in findings}
@@ -329,7 +366,7 @@ class _Evaluator:
             return self._finding(rule, "not_applicable", because + [applies.because or ""],
                                  f"第{rule.clause}条不适用于 {element.id}：{applies.because}")
         if applies.because:
-            because.extend(applies.because.split("；"))
+            because.extend(applies.steps)
 
         # An exception that holds settles the finding even when applicability is unknown.
         excepted, exception_missing = self._exceptions(rule)
@@ -402,13 +439,7 @@ class _Evaluator:
             return False
 
     def _is_a(self, rule: Rule) -> str:
-        element = self.element
-        if element.type == BUILDING_CONCEPT:
-            return f"{element.id} 是 建筑"
-        concept = self.taxonomy.canonical.get(element.type, element.type)
-        steps = self.taxonomy.path(concept, rule.object)
-        chain = " IS_A ".join(steps) if len(steps) > 1 else concept
-        return f"{element.id} 是 {chain}"
+        return f"{self.element.id} 是 {self.taxonomy.chain(self.element.type, rule.object)}"
 
     def _exceptions(self, rule: Rule) -> tuple[str | None, tuple[str, ...]]:
         missing: list[str] = []
@@ -436,14 +467,15 @@ class _Evaluator:
         possible: list[tuple[object, list[str]]] = []
         for case in rule.table.cases:
             outcome = self.all_of(case.when)
+            if outcome.value is False:
+                continue
             shown = "—（不允许）" if case.value is None else format_value(case.value, unit)
             cell = (case.value, [f"{rule.table.id}: {case.cell} → {shown}"])
             if outcome.value is True:
                 return [*possible, cell], tuple(dict.fromkeys(missing))
-            if outcome.value is None:
-                # This row might match had the design said more: keep it as a possibility.
-                missing.extend(outcome.missing)
-                possible.append(cell)
+            # This row might match had the design said more: keep it as a possibility.
+            missing.extend(outcome.missing)
+            possible.append(cell)
         if possible:
             # No row is certain, but the open ones may all give the same verdict.
             return possible, tuple(dict.fromkeys(missing))
@@ -507,22 +539,23 @@ class _Evaluator:
     def _finding(self, rule: Rule, status: str, because: list[str], message: str,
                  actual: object = _MISSING, required: object = _MISSING,
                  missing: list[str] | None = None) -> Finding:
-        # model_construct: these values were built here from validated inputs, and this is the
+        # No validation: these values were built here from validated inputs, and this is the
         # checker's hot path (tens of thousands of findings for a large design).
-        return Finding.model_construct(
-            rule_id=rule.id,
-            standard=rule.standard,
-            clause=rule.clause,
-            element_id=self.element.id,
-            element_type=self.element.type,
-            status=status,
-            strength=rule.strength,
-            attribute=attribute_name(rule.attribute),
-            actual=None if actual is _MISSING else Actual.model_construct(value=actual, unit=rule.unit),
-            required=None if required is _MISSING else Required.model_construct(
-                operator=rule.operator, value=required, unit=rule.unit),
-            because=[step for step in because if step],
-            message=message,
-            missing_facts=missing or [],
-            explanation=None,
-        )
+        return construct(Finding, {
+            "rule_id": rule.id,
+            "standard": rule.standard,
+            "clause": rule.clause,
+            "element_id": self.element.id,
+            "element_type": self.element.type,
+            "status": status,
+            "strength": rule.strength,
+            "attribute": attribute_name(rule.attribute),
+            "actual": None if actual is _MISSING else construct(
+                Actual, {"value": actual, "unit": rule.unit}),
+            "required": None if required is _MISSING else construct(
+                Required, {"operator": rule.operator, "value": required, "unit": rule.unit}),
+            "because": [step for step in because if step],
+            "message": message,
+            "missing_facts": missing or [],
+            "explanation": None,
+        })  # type: ignore[return-value]

@@ -53,6 +53,15 @@ class Condition(_Frozen):
     undetermined: list[str] = Field(default_factory=list)
     label: str | None = Field(None, description="短中文描述，用于 because 链，如 '建筑高度大于32m'")
 
+    @cached_property
+    def key(self) -> str:
+        """The fact's key without its scope: `height_m` of `building.height_m`."""
+        return self.fact.split(".", 1)[1]
+
+    @cached_property
+    def on_building(self) -> bool:
+        return self.fact.startswith("building.")
+
 
 class AnyOf(_Frozen):
     """OR of conditions, e.g. 表5.3.1 注1: the compartment is sprinklered, or the whole building."""

@@ -58,6 +58,7 @@ class UnitError(ValueError):
     """A unit that is unknown, or of the wrong dimension for its key."""
 
 
+@lru_cache(maxsize=1024)
 def unit_of_key(key: str) -> str | None:
     """The canonical unit a design key is written in, or None for a key without a unit."""
     for suffix, unit in SUFFIX_UNITS.items():
@@ -66,6 +67,7 @@ def unit_of_key(key: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1024)
 def attribute_name(key: str) -> str:
     """`clear_width_m` → `clear_width`: the attribute without its unit suffix (report-v1)."""
     for suffix in SUFFIX_UNITS:
