@@ -15,17 +15,25 @@ from dataclasses import dataclass
 from itertools import product
 
 from .classify import DerivedFacts, classify
-from .design import COARSE_VALUES, ORDINALS, Design, Part
+from .design import COARSE_VALUES, ENUMS, ORDINALS, USES, Design, Part
 from .report import (
     STATUS_LABELS, Actual, Classification, Finding, Report, Required, RuleSetInfo, Summary,
     construct,
 )
-from .rules import OPERATOR_WORDS, AnyOf, Condition, Rule, RuleSet
+from .rules import OPERATOR_WORDS, AnyOf, Case, Condition, Rule, RuleSet, Table
 from .units import attribute_name, unit_of_key
 
 _EPS = 1e-9
 _DERIVED = {"kind", "high_rise", "class", "category", "underground"}
+# The values each derived fact can take, for reading a table when one is missing.
+DERIVED_DOMAINS: dict[str, tuple[object, ...]] = {
+    "kind": ("住宅建筑", "公共建筑"),
+    "high_rise": (True, False),
+    "class": ("一类", "二类", "单、多层"),
+    "underground": (True, False),
+}
 _MISSING = object()
+_NO_ROW = object()
 BUILDING_CONCEPT = "建筑"
 
 
@@ -187,21 +195,46 @@ def _compare(op: str, actual: object, expected: object, key: str) -> bool:
     return a < b - _EPS
 
 
-def _binding(operator: str, options: list[tuple[object, list[str]]],
-             strictest: bool) -> tuple[object, list[str]]:
+def _binding(operator: str, options: list[tuple[object, list[str]]], strictest: bool,
+             attribute: str) -> tuple[object, list[str]]:
     """Of several possible thresholds that give the same verdict, the one to quote: for a pass
-    the strictest (it passes even that), for a failure the most lenient (it fails even that)."""
+    the strictest (it passes even that), for a failure the most lenient (it fails even that).
+    Ordinal words rank by safety (不燃性 above 难燃性)."""
     if len(options) == 1 or operator not in (">=", ">", "<=", "<"):
         return options[0]
-    numeric = [o for o in options if o[0] is not None]
-    if not numeric:
+    # A '—' cell permits nothing: never the most lenient reading, and a pass cannot have one.
+    permitted = [o for o in options if o[0] is not None]
+    if not permitted:
         return options[0]
+    options = permitted
+    ranks = ORDINALS.get(attribute)
     raise_bar = operator in (">=", ">")
     pick = max if raise_bar == strictest else min
     try:
-        return pick(numeric, key=lambda option: float(option[0]))  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return numeric[0]  # ordinal words: the first cell
+        return pick(options, key=lambda o: ranks[str(o[0])] if ranks else float(o[0]))  # type: ignore[arg-type]
+    except (KeyError, TypeError, ValueError):
+        return options[0]
+
+
+def _domain(path: str, tests: list[Condition]) -> list[object] | None:
+    """Values of a fact that can change the outcome of `tests` on it, or None when unbounded."""
+    key = path.split(".", 1)[1]
+    if key in DERIVED_DOMAINS:
+        return list(DERIVED_DOMAINS[key])
+    if key == "use":
+        return list(USES)
+    if key in ENUMS:
+        return sorted(ENUMS[key])
+    values = [v for c in tests for v in (c.value if isinstance(c.value, list) else [c.value])]
+    if values and all(isinstance(v, bool) for v in values):
+        return [True, False]
+    if values and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+        # One point in every interval the thresholds cut the line into, and the thresholds.
+        points = sorted({float(v) for v in values})
+        cuts = [points[0] - 1.0, *points, points[-1] + 1.0]
+        cuts += [(a + b) / 2 for a, b in zip(points, points[1:])]
+        return sorted(set(cuts))
+    return None
 
 
 class _Evaluator:
@@ -212,6 +245,9 @@ class _Evaluator:
         self.element = element
         self.taxonomy = taxonomy
         self.building_cache: dict[int, _Outcome] = {} if building_cache is None else building_cache
+        # Facts assumed for one "world" while the table lookup tries the values a missing fact
+        # could take (see _threshold).
+        self.overrides: dict[str, object] = {}
 
     # facts
 
@@ -221,6 +257,8 @@ class _Evaluator:
         return "building" if self.element is self.building else self.element.id
 
     def fact(self, path: str) -> tuple[object, tuple[str, ...]]:
+        if self.overrides and path in self.overrides:
+            return self.overrides[path], ()
         scope, key = path.split(".", 1)
         if scope == "building":
             if key in _DERIVED:
@@ -400,6 +438,9 @@ class _Evaluator:
         modifier_missing: list[str] = []
         options: list[tuple[object, list[str]]] = []  # (threshold, because-steps)
         for value, cell_because in candidates:
+            if value is _NO_ROW:
+                verdicts.add("no_row")  # type: ignore[arg-type]
+                continue
             if value is None:
                 verdicts.add(False)  # a '—' cell: not permitted
                 options.append((None, cell_because))
@@ -413,12 +454,19 @@ class _Evaluator:
             for threshold_value, notes in variants:
                 verdicts.add(self._safe_compare(rule, actual, threshold_value))
                 options.append((threshold_value, steps + notes))
+        if "no_row" in verdicts:
+            # In some possible worlds the table has no row: the rule would not apply there. That
+            # is harmless beside a pass, undecidable beside a failure.
+            verdicts.discard("no_row")  # type: ignore[arg-type]
+            if not verdicts or False in verdicts:
+                return self._unknown(rule, because, (*table_missing, *dict.fromkeys(modifier_missing)),
+                                     actual=actual)
         if len(verdicts) > 1:
             return self._unknown(rule, because, (*table_missing, *dict.fromkeys(modifier_missing)),
                                  actual=actual)
         ok = verdicts.pop()
         # A pass holds even under the strictest reading; a failure even under the most lenient.
-        required, steps = _binding(rule.operator, options, strictest=ok)
+        required, steps = _binding(rule.operator, options, strictest=ok, attribute=rule.attribute)
         because.extend(steps)
         if len(options) > 1:
             open_facts = "、".join(dict.fromkeys([*table_missing, *modifier_missing]))
@@ -463,23 +511,62 @@ class _Evaluator:
                 return _Outcome(None, missing)
             return [(value, [f"要求值取自 {rule.value_fact} = {format_value(value, unit)}"])], ()
         assert rule.table is not None
+        case, missing = self._first_row(rule.table)
+        if case is not None and not missing:
+            return [self._cell(rule, case)], ()
+        if case is None and not missing:
+            return _Outcome(False, (), f"{rule.table.id} 中无对应的行")
+        return self._open_rows(rule)
+
+    def _first_row(self, table: Table) -> tuple[Case | None, list[str]]:
+        """The first row whose conditions all hold, and the facts whose absence left an earlier
+        row undecided (then the row found is not certain)."""
         missing: list[str] = []
-        possible: list[tuple[object, list[str]]] = []
-        for case in rule.table.cases:
+        for case in table.cases:
             outcome = self.all_of(case.when)
-            if outcome.value is False:
-                continue
-            shown = "—（不允许）" if case.value is None else format_value(case.value, unit)
-            cell = (case.value, [f"{rule.table.id}: {case.cell} → {shown}"])
             if outcome.value is True:
-                return [*possible, cell], tuple(dict.fromkeys(missing))
-            # This row might match had the design said more: keep it as a possibility.
-            missing.extend(outcome.missing)
-            possible.append(cell)
-        if possible:
-            # No row is certain, but the open ones may all give the same verdict.
-            return possible, tuple(dict.fromkeys(missing))
-        return _Outcome(False, (), f"{rule.table.id} 中无对应的行")
+                return case, missing
+            if outcome.value is None:
+                missing.extend(outcome.missing)
+                return None, missing
+        return None, missing
+
+    def _cell(self, rule: Rule, case: Case) -> tuple[object, list[str]]:
+        shown = "—（不允许）" if case.value is None else format_value(case.value, rule.unit or "")
+        return case.value, [f"{rule.table.id}: {case.cell} → {shown}"]  # type: ignore[union-attr]
+
+    def _open_rows(self, rule: Rule) -> tuple[list[tuple[object, list[str]]], tuple[str, ...]] | _Outcome:
+        """The rows the design's missing facts leave possible. Each missing fact the table tests
+        is given, in turn, each value that can change a test on it (a vocabulary's words, yes/no,
+        or the numbers either side of each threshold); the table is read first-match in every such
+        world. A world where no row matches makes the rule possibly not applicable (_NO_ROW)."""
+        assert rule.table is not None
+        table_tests = [c for case in rule.table.cases for test in case.when
+                       for c in (test.any if isinstance(test, AnyOf) else [test])]
+        open_paths = [path for path in dict.fromkeys(c.fact for c in table_tests)
+                      if self.fact(path)[0] is _MISSING
+                      and not all(c.default is not None for c in table_tests if c.fact == path)]
+        names = tuple(dict.fromkeys(m for path in open_paths for m in self.fact(path)[1]))
+        domains = [_domain(path, [c for c in table_tests if c.fact == path]) for path in open_paths]
+        if not open_paths or any(d is None for d in domains):
+            return _Outcome(None, names)
+        world = _Evaluator(self.building, self.derived, self.element, self.taxonomy, {})
+        rows: dict[int, tuple[object, list[str]]] = {}
+        no_row = False
+        for values in product(*domains):  # type: ignore[arg-type]
+            world.overrides = dict(zip(open_paths, values))
+            world.building_cache = {}  # building tests differ between worlds
+            case, missing = world._first_row(rule.table)
+            if missing:
+                return _Outcome(None, names)  # a fact outside the worlds tried: stay unknown
+            if case is None:
+                no_row = True
+            else:
+                rows.setdefault(id(case), self._cell(rule, case))
+        candidates = list(rows.values())
+        if no_row:
+            candidates.append((_NO_ROW, [f"{rule.table.id} 在某些可能情形下无对应的行"]))
+        return candidates, names
 
     def _variants(self, rule: Rule, base: object) -> tuple[list[tuple[object, list[str]]], tuple[str, ...]]:
         """Each possible threshold after the modifiers; several only when a modifier's facts are
