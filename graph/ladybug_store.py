@@ -43,7 +43,7 @@ class LadybugStore(RuleStore):
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = ladybug.Database(str(self.path))
             self.conn = ladybug.Connection(self.db)
-        except RuntimeError as exc:
+        except (RuntimeError, OSError) as exc:
             raise StoreUnavailable(f"无法打开图数据库 {self.path}：{exc}") from None
         self._schema_ready = False
         self.ensure_schema()

@@ -20,7 +20,7 @@ from .report import (
     STATUS_LABELS, Actual, Classification, Finding, Report, Required, RuleSetInfo, Summary,
     construct,
 )
-from .rules import OPERATOR_WORDS, AnyOf, Case, Condition, Rule, RuleSet, Table
+from .rules import OPERATOR_WORDS, AnyOf, Case, Condition, Modifier, Rule, RuleSet, Table
 from .units import attribute_name, unit_of_key
 
 _EPS = 1e-9
@@ -162,10 +162,12 @@ def format_value(value: object, unit: str | None = None) -> str:
         text = "是" if value else "否"
     elif isinstance(value, (int, float)):
         # Whole numbers bare (52 m, 8 %), others to the centimetre as drawings give them (1.20 m).
-        if unit == "m" and abs(value) < 10:
-            text = f"{value:.2f}"
+        if float(value).is_integer() and not (unit == "m" and abs(value) < 10):
+            text = f"{value:g}"
         else:
-            text = f"{value:g}" if float(value).is_integer() else f"{value:.2f}"
+            # Centimetres as drawings give them (1.20 m), more digits only when they matter
+            # (1.099 m must not print as the 1.10 m it fails).
+            text = f"{value:.2f}" if round(value, 2) == round(value, 6) else f"{value:.6f}".rstrip("0")
     elif isinstance(value, list):
         text = "/".join(str(v) for v in value)
     else:
@@ -195,8 +197,7 @@ def _compare(op: str, actual: object, expected: object, key: str) -> bool:
     return a < b - _EPS
 
 
-def _binding(operator: str, options: list[tuple[object, list[str]]], strictest: bool,
-             attribute: str) -> tuple[object, list[str]]:
+def _binding(operator: str, options: list[tuple], strictest: bool, attribute: str) -> tuple:
     """Of several possible thresholds that give the same verdict, the one to quote: for a pass
     the strictest (it passes even that), for a failure the most lenient (it fails even that).
     Ordinal words rank by safety (不燃性 above 难燃性)."""
@@ -235,6 +236,22 @@ def _domain(path: str, tests: list[Condition]) -> list[object] | None:
         cuts += [(a + b) / 2 for a, b in zip(points, points[1:])]
         return sorted(set(cuts))
     return None
+
+
+class _ModifierSteps(list):
+    """The notes applied to a threshold, as (modifier, value after it); rendered on demand."""
+
+    def __init__(self, applied: list[tuple[Modifier, object]], unit: str | None):
+        super().__init__(applied)
+        self.unit = unit
+
+    def render(self) -> list[str]:
+        steps = []
+        for modifier, value in self:
+            effect = (f"×{modifier.factor:g}" if modifier.factor is not None
+                      else f"{modifier.add:+g} {self.unit or ''}")
+            steps.append(f"{modifier.source}: {effect} → {format_value(value, self.unit)}")
+        return steps
 
 
 class _Evaluator:
@@ -436,14 +453,14 @@ class _Evaluator:
         # decided finding reports the strictest of them.
         verdicts: set[bool] = set()
         modifier_missing: list[str] = []
-        options: list[tuple[object, list[str]]] = []  # (threshold, because-steps)
+        options: list[tuple[object, list[str], _ModifierSteps]] = []  # (threshold, steps, notes)
         for value, cell_because in candidates:
             if value is _NO_ROW:
                 verdicts.add("no_row")  # type: ignore[arg-type]
                 continue
             if value is None:
                 verdicts.add(False)  # a '—' cell: not permitted
-                options.append((None, cell_because))
+                options.append((None, cell_because, _ModifierSteps([], rule.unit)))
                 continue
             steps = list(cell_because)
             if rule.per is not None:
@@ -453,7 +470,7 @@ class _Evaluator:
             modifier_missing.extend(missing)
             for threshold_value, notes in variants:
                 verdicts.add(self._safe_compare(rule, actual, threshold_value))
-                options.append((threshold_value, steps + notes))
+                options.append((threshold_value, steps, notes))
         if "no_row" in verdicts:
             # In some possible worlds the table has no row: the rule would not apply there. That
             # is harmless beside a pass, undecidable beside a failure.
@@ -466,8 +483,10 @@ class _Evaluator:
                                  actual=actual)
         ok = verdicts.pop()
         # A pass holds even under the strictest reading; a failure even under the most lenient.
-        required, steps = _binding(rule.operator, options, strictest=ok, attribute=rule.attribute)
+        required, steps, notes = _binding(rule.operator, options, strictest=ok,
+                                          attribute=rule.attribute)
         because.extend(steps)
+        because.extend(notes.render())
         if len(options) > 1:
             open_facts = "、".join(dict.fromkeys([*table_missing, *modifier_missing]))
             because.append(f"（{open_facts} 未给出；各种可能的要求结论相同）")
@@ -568,9 +587,9 @@ class _Evaluator:
             candidates.append((_NO_ROW, [f"{rule.table.id} 在某些可能情形下无对应的行"]))
         return candidates, names
 
-    def _variants(self, rule: Rule, base: object) -> tuple[list[tuple[object, list[str]]], tuple[str, ...]]:
+    def _variants(self, rule: Rule, base: object) -> tuple[list[tuple[object, _ModifierSteps]], tuple[str, ...]]:
         """Each possible threshold after the modifiers; several only when a modifier's facts are
-        unknown."""
+        unknown. The because-steps are written only for the threshold that gets reported."""
         states: list[list[bool]] = []
         missing: list[str] = []
         for modifier in rule.modifiers:
@@ -583,24 +602,23 @@ class _Evaluator:
         variants = []
         for choice in product(*states):
             value = base
-            applied: list[str] = []
+            applied: list[tuple[Modifier, object]] = []
             for modifier, on in zip(rule.modifiers, choice):
                 if not on:
                     continue
                 if modifier.factor is not None:
                     value = round(float(value) * modifier.factor, 6)  # type: ignore[arg-type]
-                    applied.append(f"{modifier.source}: ×{modifier.factor:g} → {format_value(value, rule.unit)}")
                 else:
                     value = round(float(value) + modifier.add, 6)  # type: ignore[arg-type]
-                    applied.append(f"{modifier.source}: {modifier.add:+g} {rule.unit or ''} → {format_value(value, rule.unit)}")
-            variants.append((value, applied))
+                applied.append((modifier, value))
+            variants.append((value, _ModifierSteps(applied, rule.unit)))
         return variants, tuple(dict.fromkeys(missing))
 
     # findings
 
     def _label(self, rule: Rule) -> str:
-        return f"{self.element.type} {self.element.id}" if self.element.type != BUILDING_CONCEPT \
-            else f"建筑 {self.element.id}"
+        # The concept's own name, also when the design used an English alias.
+        return f"{self.taxonomy.canonical.get(self.element.type, self.element.type)} {self.element.id}"
 
     def _message(self, rule: Rule, actual: object, required: object, ok: bool) -> str:
         unit = rule.unit

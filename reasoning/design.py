@@ -185,6 +185,8 @@ def _check_value(key: str, raw: Any, path: str) -> Scalar:
             raise ValueError("应为非负整数")
         return raw
     if key == "storey":
+        if isinstance(raw, float) and raw.is_integer():
+            raw = int(raw)
         if isinstance(raw, bool) or not isinstance(raw, int) or raw == 0:
             raise ValueError("应为非零整数（地上从 1 起，地下为负数）")
         return raw
@@ -200,7 +202,10 @@ def _check_value(key: str, raw: Any, path: str) -> Scalar:
             raise ValueError("应为字符串")
         word = ENUM_ALIASES.get(key, {}).get(raw.strip(), raw.strip())
         if word not in ENUMS[key]:
-            raise ValueError(f"未知取值 '{raw}'，可用：{'、'.join(sorted(ENUMS[key]))}")
+            # Ordinal words listed in their own order (一级、二级 …), others as declared.
+            allowed = sorted(ORDINALS[key], key=ORDINALS[key].get, reverse=True) \
+                if key in ORDINALS else sorted(ENUMS[key])
+            raise ValueError(f"未知取值 '{raw}'，可用：{'、'.join(allowed)}")
         return word
     if isinstance(raw, bool) or isinstance(raw, str):
         return raw
@@ -240,7 +245,10 @@ def parse_design(data: Any) -> Design:
     seen: dict[str, str] = {building.id: "building.id"}
     for index, item in enumerate(data.get("elements", [])):
         path = f"elements[{index}]"
-        element = _part(item, path, item["type"].strip(), problems)
+        type_ = item["type"].strip()
+        if not type_:
+            problems.append((f"{path}.type", "不能为空"))
+        element = _part(item, path, type_, problems)
         if element.id in seen:
             problems.append((f"{path}.id", f"id '{element.id}' 重复（已用于 {seen[element.id]}）"))
         else:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import pint
+if TYPE_CHECKING:  # pint (and numpy under it) loads only when a design uses {"value", "unit"}
+    import pint
 
 # Suffix → canonical unit, longest suffix first so `_m2` wins over `_m`.
 SUFFIX_UNITS: dict[str, str] = {
@@ -33,6 +35,9 @@ _ALIASES: dict[str, str] = {
     "mm2": "mm**2",
     "米": "m",
     "毫米": "mm",
+    "㎜": "mm",
+    "㎝": "cm",
+    "㎞": "km",
     "厘米": "cm",
     "小时": "h",
     "分钟": "min",
@@ -47,9 +52,12 @@ _registry: pint.UnitRegistry | None = None
 
 
 def _ureg() -> pint.UnitRegistry:
-    # Built lazily: creating a registry costs ~0.1 s, and most designs carry bare numbers only.
+    # Built lazily: importing pint and creating a registry costs ~0.3 s, and most designs carry
+    # bare numbers only.
     global _registry
     if _registry is None:
+        import pint
+
         _registry = pint.UnitRegistry()
     return _registry
 
@@ -84,7 +92,11 @@ def _pint_expr(unit: str) -> str:
 @lru_cache(maxsize=256)
 def conversion_factor(unit: str, canonical: str) -> float:
     """Factor that turns a value in `unit` into `canonical`; raises UnitError when impossible."""
+    import pint
+
     ureg = _ureg()
+    if not unit.strip():
+        raise UnitError("unit 不能为空")
     try:
         source = ureg.Quantity(1.0, _pint_expr(unit))
     except Exception as exc:  # pint raises several types for unparsable units

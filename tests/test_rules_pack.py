@@ -96,14 +96,7 @@ def test_every_rule_has_pass_fail_unknown_and_boundary_cases(rule_id: str) -> No
 
 
 # why() restates a rule's finding as a chain and must never disagree with the report.
-_WHY_ANYOF_BUG = (
-    "BUG: why() raises AttributeError: 'AnyOf' object has no attribute 'fact' in "
-    "reasoning/why.py _rule_facts (modifier conditions, line ~277); 表5.3.1 注1's modifier is now an "
-    "AnyOf (element.sprinklers or building.sprinklers). _check, _label, _table_uses_class and "
-    "_rule_facts' other loops read `.fact` of every condition too and would fail the same way on an "
-    "AnyOf in applies_when, unless or a table case")
-_WHY_BUGS = {rule_cases.PREFIX + "5.3.1#compartment-area": _WHY_ANYOF_BUG,
-             rule_cases.PREFIX + "5.3.1#compartment-area-underground": _WHY_ANYOF_BUG}
+_WHY_BUGS: dict[str, str] = {}
 
 
 def _why_param(rule_id: str):
