@@ -10,7 +10,10 @@ and decides only when all agree.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import gc
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import product
 
@@ -126,7 +129,40 @@ class CompiledRuleSet:
         return self._rules_for_type[type_name]
 
 
+_gc_lock = threading.Lock()
+_gc_depth = 0
+_gc_was_enabled = False
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a report is built.
+
+    A large check allocates hundreds of thousands of small objects (findings, because-steps)
+    that all stay alive in the report; the collector's full passes would walk them again and
+    again for nothing (measured: a third of a 10,000-element check). Re-entrant and thread-safe:
+    the collector resumes, as it was, when the last concurrent check ends."""
+    global _gc_depth, _gc_was_enabled
+    with _gc_lock:
+        if _gc_depth == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_depth += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_depth -= 1
+            if _gc_depth == 0 and _gc_was_enabled:
+                gc.enable()
+
+
 def check(design: Design, rule_set: RuleSet | CompiledRuleSet) -> Report:
+    with _collector_paused():
+        return _check(design, rule_set)
+
+
+def _check(design: Design, rule_set: RuleSet | CompiledRuleSet) -> Report:
     compiled = rule_set if isinstance(rule_set, CompiledRuleSet) else CompiledRuleSet(rule_set)
     derived = classify(design.building)
     findings: list[Finding] = []
