@@ -107,16 +107,24 @@ def check_command(
     format: Annotated[ReportFormat, typer.Option("--format", "-f", help="输出格式")] = ReportFormat.text,
     store: StoreOption = None,
     show_all: Annotated[bool, typer.Option("--all", help="文本/HTML 中也列出不适用的条目")] = False,
+    explain: Annotated[bool, typer.Option("--explain", help="为不符合项附加中文解释（配置了模型时由模型撰写，见 docs/llm.md）")] = False,
 ) -> None:
     """检查一个设计文件，输出全部检查结果。"""
     design = read_design_file(file)
-    report = check(design, load_rule_set(store))
+    rule_set = load_rule_set(store)
+    report = check(design, rule_set)
+    if explain:
+        report = _explained(report, rule_set, store, corpus=None, llm=None)
     if format is ReportFormat.json:
         typer.echo(render_json(report))
     elif format is ReportFormat.html:
         typer.echo(render_html(report))
     else:
         typer.echo(render_text(report, show_all=show_all), nl=False)
+        if explain:
+            from .explain import render_explanations
+
+            typer.echo(render_explanations(report))
     raise typer.Exit(EXIT_FAIL if report.summary.fail else 0)
 
 
@@ -264,6 +272,269 @@ def graph_export(
         target.close()
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2) if format is ExportFormat.json
                else export_cypher(data))
+
+
+@app.command("serve")
+def serve_command(
+    host: Annotated[str, typer.Option(help="监听地址；容器内用 0.0.0.0")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="监听端口")] = 8000,
+    store: StoreOption = None,
+) -> None:
+    """启动 HTTP 接口与网页（uvicorn）。"""
+    import uvicorn
+
+    from .app import create_app
+    from .settings import Settings
+
+    try:
+        settings = Settings.from_env(store=store)
+    except ValueError as exc:
+        _die(EXIT_INPUT, str(exc))
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+# --- LLM: fine-tuning commands and explanations (docs/llm.md) ---------------------------------
+
+from finetune.cli import finetune_app  # noqa: E402  (cheap: no torch until a command runs)
+
+app.add_typer(finetune_app, name="finetune")
+
+
+def _explained(report, rule_set: RuleSet, store: str | None, corpus: Path | None, llm,
+               only_failed: bool = True) -> Any:
+    """The report with explanations on its failed (or, with only_failed=False, all) findings;
+    statuses are never touched."""
+    from finetune.backends import LLMOptions, backend_from_options
+
+    from .explain import clause_contexts, default_explainer, explain_report, load_clause_texts
+
+    target = _with_store(store)
+    try:
+        texts = load_clause_texts(rule_set, target, corpus)
+    except StoreError as exc:
+        _die(EXIT_STORE, f"存储不可用（{resolve_location(store)}）：{exc}")
+    except ValueError as exc:  # an unreadable --corpus
+        _die(EXIT_INPUT, str(exc))
+    finally:
+        target.close()
+    explainer = default_explainer(backend_from_options(llm or LLMOptions()))
+    return explain_report(report, explainer, clause_contexts(report, rule_set, texts), only_failed=only_failed)
+
+
+@app.command("explain")
+def explain_command(
+    file: Annotated[Path, typer.Argument(help="设计参数 JSON 文件（design-v1）")],
+    rule: Annotated[str | None, typer.Option(help="只解释该规则 id 的检查项")] = None,
+    clause: Annotated[str | None, typer.Option(help="只解释该条文的检查项，如 5.5.18")] = None,
+    element: Annotated[str | None, typer.Option(help="只解释该构件（id）的检查项")] = None,
+    store: StoreOption = None,
+    corpus: Annotated[Path | None, typer.Option(help="条文文本（clauses JSONL 或规范文本），用于解释中引用条文")] = None,
+    llm_url: Annotated[str | None, typer.Option(help="OpenAI 兼容接口地址（如 http://127.0.0.1:8000/v1）；默认 $FIRECHECK_LLM_URL")] = None,
+    llm_name: Annotated[str | None, typer.Option(help="接口上的模型名；默认 $FIRECHECK_LLM_NAME 或 chatglm3-6b")] = None,
+    llm_model: Annotated[str | None, typer.Option(help="本地模型目录（转换后的 ChatGLM3）；默认 $FIRECHECK_LLM_MODEL")] = None,
+    llm_adapter: Annotated[str | None, typer.Option(help="本地 LoRA 适配器目录；默认 $FIRECHECK_LLM_ADAPTER")] = None,
+    format: Annotated[ReportFormat, typer.Option("--format", "-f", help="text 或 json")] = ReportFormat.text,
+) -> None:
+    """解释不符合项：依据条文和推理链写简短中文说明并注明条文号，不改变结论。
+
+    未配置模型时用模板。给出 --rule/--clause/--element 时解释所选的检查项（任何状态）。"""
+    from finetune.backends import LLMOptions
+
+    design = read_design_file(file)
+    rule_set = load_rule_set(store)
+    report = check(design, rule_set)
+    filtered = rule is not None or clause is not None or element is not None
+    chosen = [f for f in report.findings
+              if (rule is None or f.rule_id == rule) and (clause is None or f.clause == clause)
+              and (element is None or f.element_id == element) and (filtered or f.status == "fail")]
+    if not chosen and filtered:
+        _die(EXIT_INPUT, "没有符合 --rule/--clause/--element 的检查项")
+    options = LLMOptions(model=llm_model, adapter=llm_adapter, url=llm_url, name=llm_name)
+    explained = _explained(report.model_copy(update={"findings": chosen}), rule_set, store, corpus, options,
+                           only_failed=False)
+    if format is ReportFormat.json:
+        typer.echo(json.dumps([f.model_dump(mode="json") for f in explained.findings], ensure_ascii=False, indent=2))
+    elif not explained.findings:
+        typer.echo("没有不符合项。")
+    else:
+        for f in explained.findings:
+            typer.echo(f"[{f.clause}] {f.element_id}（{f.status}）：{f.explanation}")
+
+
+# --- ingest and extraction (docs/extraction.md) ------------------------------------------------
+
+eval_app = typer.Typer(help="评估抽取器（按金标准计算精确率、召回率和 F1）。", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+
+
+class ExtractFormat(str, Enum):
+    jsonl = "jsonl"
+    text = "text"
+
+
+ExtractorOption = Annotated[str, typer.Option("--extractor", help="抽取器名称；rules 为确定性抽取器")]
+
+
+def _extractor(name: str) -> Any:
+    from extraction.registry import UnknownExtractor, get_extractor
+
+    try:
+        return get_extractor(name)
+    except UnknownExtractor as exc:
+        _die(EXIT_INPUT, str(exc))
+
+
+@app.command("ingest")
+def ingest_command(
+    file: Annotated[Path, typer.Argument(help="规范全文（纯文本，UTF-8 或 GBK/GB18030）")],
+    standard: Annotated[str, typer.Option("--standard", help="规范编号，如 \"GB 50016-2014(2018)\"")],
+    store: StoreOption = None,
+    extractor: ExtractorOption = "rules",
+    no_rules: Annotated[bool, typer.Option("--no-rules", help="只导入条文，不抽取规则")] = False,
+) -> None:
+    """导入规范全文：条文、款、表格、注、引用，以及从每条条文抽取的规则（一个事务）。"""
+    from extraction.parser import ParseError, parse_standard
+    from extraction.text import InputError, read_text_file
+    from graph.ingest import ingest_standard
+
+    standard = standard.strip()
+    if not standard:
+        _die(EXIT_INPUT, "--standard 不能为空")
+    try:
+        parsed = parse_standard(read_text_file(file))
+    except InputError as exc:
+        _die(EXIT_INPUT, str(exc))
+    except ParseError as exc:
+        _die(EXIT_INPUT, f"{file}: {exc}")
+    chosen = None if no_rules else _extractor(extractor)
+    target = _with_store(store)
+    try:
+        stats = ingest_standard(target, parsed, standard, chosen)
+    except StoreUnavailable as exc:
+        _die(EXIT_STORE, f"存储不可用（{resolve_location(store)}）：{exc}")
+    except StoreError as exc:
+        _die(EXIT_STORE, f"导入失败，规则图保持原状：{exc}")
+    finally:
+        target.close()
+    rules = (f"抽取规则 {stats.rules} 条（{chosen.name} {chosen.version}）" if chosen
+             else "未抽取规则")
+    typer.echo(f"已导入 {standard}：{stats.clauses} 条条文、{stats.items} 款、{stats.tables} 个表格、"
+               f"{stats.notes} 条注、{stats.references} 处引用；{rules}；用时 {stats.seconds:.2f} s；"
+               f"规则图现有 {stats.nodes} 个节点、{stats.edges} 条边。")
+    if stats.duplicates_dropped:
+        typer.echo(f"firecheck: 重复出现且内容相同的条文 {stats.duplicates_dropped} 条，只保留一次", err=True)
+    if stats.gate_failures:
+        typer.echo(f"firecheck: {stats.gate_failures} 条抽取的规则未通过质量检查，未写入：", err=True)
+        for number, message in stats.failures[:20]:
+            typer.echo(f"  {number}: {message}", err=True)
+
+
+@app.command("extract")
+def extract_command(
+    input: Annotated[Path, typer.Option("--input", help="输入：每行一句的 .txt，或 JSON lines（id、text …）")],
+    format: Annotated[ExtractFormat, typer.Option("--format", "-f", help="jsonl（extraction-v1）或 text")] = ExtractFormat.jsonl,
+    extractor: ExtractorOption = "rules",
+) -> None:
+    """从条文或句子中抽取规则：每个输入行输出一行（extraction-v1），顺序不变。"""
+    from extraction.inputs import read_records
+    from extraction.registry import run_extractor
+    from extraction.text import InputError
+
+    try:
+        records = read_records(input)
+    except InputError as exc:
+        _die(EXIT_INPUT, str(exc))
+    chosen = _extractor(extractor)
+    results = run_extractor(chosen, records)
+    for result in results:
+        if format is ExtractFormat.jsonl:
+            typer.echo(json.dumps(result.to_json_dict(), ensure_ascii=False))
+            continue
+        typer.echo(f"[{result.id}] {result.text}")
+        for rule in result.rules:
+            unit = rule.unit or ""
+            typer.echo(f"  {rule.strength} {rule.object} {rule.attribute} {rule.operator} {rule.value}{unit}")
+        for failure in result.gate_failures:
+            typer.echo(f"  ✗ {failure.gate}: {failure.message}")
+    rules = sum(len(r.rules) for r in results)
+    failed = sum(len(r.gate_failures) for r in results)
+    typer.echo(f"firecheck: {len(results)} 行，抽取 {rules} 条规则（{chosen.name} {chosen.version}）"
+               + (f"；{failed} 条未通过质量检查（见 gate_failures）" if failed else ""), err=True)
+
+
+@eval_app.command("extract")
+def eval_extract_command(
+    gold: Annotated[Path, typer.Option("--gold", help="金标准：tests/gold 的 JSONL，或 zhouyc98 数据集目录")],
+    extractor: ExtractorOption = "rules",
+    text: Annotated[Path | None, typer.Option("--text", help="规范全文，供只有条文编号的金标准取条文文本")] = None,
+    format: Annotated[ReportFormat, typer.Option("--format", "-f", help="text 或 json")] = ReportFormat.text,
+    misses: Annotated[bool, typer.Option("--misses", help="列出每条未匹配的规则及原因")] = False,
+) -> None:
+    """按三个层级给抽取器打分：operator+value、+attribute、+object（精确率、召回率、F1）。"""
+    from extraction.gold import GoldError, load_gold
+    from extraction.registry import run_extractor
+    from extraction.scorer import score
+
+    try:
+        items = load_gold(gold, text)
+    except GoldError as exc:
+        _die(EXIT_INPUT, str(exc))
+    chosen = _extractor(extractor)
+    results = run_extractor(chosen, [(item.id, item.text) for item in items])
+    result = score(items, results)
+    data = {"extractor": chosen.name, "version": chosen.version, "gold": str(gold), **result.as_dict()}
+    if format is ReportFormat.json:
+        if misses:
+            data["misses"] = [m.__dict__ for m in result.misses]
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    typer.echo(f"抽取器 {chosen.name} {chosen.version}；金标准 {gold}：{result.items} 条，"
+               f"{result.levels['operator+value'].gold} 条规则")
+    typer.echo(f"{'层级':<16}{'精确率':>8}{'召回率':>8}{'F1':>8}")
+    for name, level in result.levels.items():
+        typer.echo(f"{name:<18}{level.precision:>8.3f}{level.recall:>8.3f}{level.f1:>8.3f}")
+    causes = result.as_dict()["misses_by_cause"]
+    if causes:
+        typer.echo("未匹配（按原因）：" + "、".join(f"{k} {v}" for k, v in causes.items()))
+    if misses:
+        for miss in result.misses:
+            typer.echo(f"  {miss.item} {miss.cause}: 金标准 {miss.gold or '—'} ｜ 抽取 {miss.predicted or '—'}")
+
+
+@rules_app.command("diff")
+def rules_diff_command(
+    store: StoreOption = None,
+    clause: Annotated[str | None, typer.Option(help="只比较该条文，如 5.5.18")] = None,
+    extractor: Annotated[str | None, typer.Option("--extractor", help="只比较该抽取器的规则")] = None,
+    format: Annotated[ReportFormat, typer.Option("--format", "-f", help="text 或 json")] = ReportFormat.text,
+    show_all: Annotated[bool, typer.Option("--all", help="也列出一致的规则")] = False,
+) -> None:
+    """比较抽取的规则与规则包：按条文，以对象和属性配对，标出运算符或阈值不同之处。"""
+    from graph.ingest import rules_diff
+
+    target = _with_store(store)
+    try:
+        rows = rules_diff(target, clause=clause, extractor=extractor)
+    except StoreError as exc:
+        _die(EXIT_STORE, f"存储不可用（{resolve_location(store)}）：{exc}")
+    finally:
+        target.close()
+    if format is ReportFormat.json:
+        typer.echo(json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=2))
+        return
+    marks = {"same": "=", "differs": "≠", "pack-only": "-", "extracted-only": "+"}
+    current = None
+    for row in rows:
+        if row.status == "same" and not show_all:
+            continue
+        if row.clause != current:
+            typer.echo(row.clause)
+            current = row.clause
+        typer.echo(f"  {marks[row.status]} {row.object} {row.attribute}：规则包 {row.pack or '—'} ｜ "
+                   f"抽取 {row.extracted or '—'}")
+    counts = {status: sum(1 for r in rows if r.status == status) for status in marks}
+    typer.echo(f"一致 {counts['same']}，不同 {counts['differs']}，仅规则包 {counts['pack-only']}，"
+               f"仅抽取 {counts['extracted-only']}")
 
 
 def main() -> None:

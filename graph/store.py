@@ -24,6 +24,8 @@ from reasoning.rules import (
 from .schema import EDGES, NODES, PACK_SOURCE, GraphRows, rule_set_rows
 
 BATCH_ROWS = 2000
+# Rules the checker reads: the pack's, not those an extractor put beside them (graph/ingest.py).
+CHECKABLE_RULE = "(r.source IS NULL OR NOT r.source STARTS WITH 'extracted:')"
 
 
 class StoreError(RuntimeError):
@@ -94,9 +96,22 @@ class RuleStore(ABC):
                            nodes=sum(counts["nodes"].values()), edges=sum(counts["edges"].values()))
 
     def _write_rows(self, tx: Tx, rows: GraphRows, source: str) -> None:
-        # Rules from this source are replaced whole: stale ones (and their edges) go first.
-        tx.run("MATCH (r:Rule) WHERE r.source = $source AND r.standard IN $standards "
-               "DETACH DELETE r", {"source": source, "standards": rows.standards})
+        # Rules from this source are replaced whole: stale ones (and their edges) go first, and
+        # the edges of those that stay are rebuilt. Rules that stay are updated in place, not
+        # deleted and re-created: in Neo4j, deleting and re-adding the same keys in one
+        # transaction makes every later key look-up scan the transaction's removals (a
+        # 20,000-rule re-import took 82 s instead of 5 s).
+        scope = {"source": source, "standards": rows.standards}
+        present = {row["id"] for row in tx.run(
+            "MATCH (r:Rule) WHERE r.source = $source AND r.standard IN $standards "
+            "RETURN r.id AS id", scope)}
+        stale = sorted(present - {row["id"] for row in rows.nodes["Rule"]})
+        for batch in _batches(stale):
+            tx.run("UNWIND $ids AS id MATCH (r:Rule {id: id}) DETACH DELETE r", {"ids": batch})
+        tx.run("MATCH (r:Rule)-[e]->() WHERE r.source = $source AND r.standard IN $standards "
+               "DELETE e", scope)
+        tx.run("MATCH (:Clause)-[e:HAS_RULE]->(r:Rule) WHERE r.source = $source "
+               "AND r.standard IN $standards DELETE e", scope)
         for label, items in rows.nodes.items():
             for batch in _batches(items):
                 tx.run(_merge_nodes_query(label, list(batch[0])), {"rows": batch})
@@ -133,8 +148,9 @@ class RuleStore(ABC):
         attributes = [Attribute(key=r["key"], label=r["label"], unit=r["unit"] or None)
                       for r in self.run("MATCH (a:Attribute) RETURN a.key AS key, "
                                         "a.label AS label, a.unit AS unit ORDER BY key")]
+        # Extracted rules (source 'extracted:<name>', extraction-v1 bodies) are not checked.
         rules = [Rule.model_validate_json(r["body"]) for r in self.run(
-            "MATCH (r:Rule) RETURN r.id AS id, r.body AS body ORDER BY id")]
+            f"MATCH (r:Rule) WHERE {CHECKABLE_RULE} RETURN r.id AS id, r.body AS body ORDER BY id")]
         versions = [r["value"] for r in self.run(
             "MATCH (m:Meta) RETURN m.key AS key, m.value AS value ORDER BY key")]
         return RuleSet(version="+".join(versions) or "empty", standards=standards,
@@ -154,12 +170,13 @@ class RuleStore(ABC):
                 "edges": {k: int(v) for k, v in edges.items()}}
 
     def get_rule(self, rule_id: str) -> Rule | None:
-        rows = self.run("MATCH (r:Rule) WHERE r.id = $id RETURN r.body AS body", {"id": rule_id})
+        rows = self.run(f"MATCH (r:Rule) WHERE r.id = $id AND {CHECKABLE_RULE} RETURN r.body AS body",
+                        {"id": rule_id})
         return Rule.model_validate_json(rows[0]["body"]) if rows else None
 
     def rules_of_clause(self, clause: str) -> list[Rule]:
-        rows = self.run("MATCH (r:Rule) WHERE r.clause = $clause RETURN r.id AS id, "
-                        "r.body AS body ORDER BY id", {"clause": clause})
+        rows = self.run(f"MATCH (r:Rule) WHERE r.clause = $clause AND {CHECKABLE_RULE} "
+                        "RETURN r.id AS id, r.body AS body ORDER BY id", {"clause": clause})
         return [Rule.model_validate_json(r["body"]) for r in rows]
 
     def export(self) -> dict[str, list[dict[str, Any]]]:
@@ -180,21 +197,26 @@ class RuleStore(ABC):
         return {"nodes": nodes, "edges": edges}  # type: ignore[dict-item]
 
 
-def _batches(items: list[dict]) -> Iterator[list[dict]]:
+def _batches(items: list[Any]) -> Iterator[list[Any]]:
     for start in range(0, len(items), BATCH_ROWS):
         yield items[start:start + BATCH_ROWS]
 
 
 def _merge_nodes_query(label: str, columns: list[str]) -> str:
-    key, props = NODES[label]
-    assert key in columns and all(c == key or c in props for c in columns), (label, columns)
-    sets = ", ".join(f"n.{c} = row.{c}" for c in columns if c != key)
+    key, props = NODES[label]  # KeyError for a label outside the allow-list
+    if key not in columns or set(columns) - {key, *props}:
+        raise ValueError(f"{label}: columns outside the schema: {columns}")
+    # Property names come from the allow-list itself, never from the rows.
+    sets = ", ".join(f"n.{p} = row.{p}" for p in props if p in columns)
     query = f"UNWIND $rows AS row MERGE (n:{label} {{{key}: row.{key}}})"
     return f"{query} SET {sets}" if sets else query
 
 
 def _merge_edges_query(kind: str, src: str, dst: str) -> str:
-    assert (src, dst) in EDGES[kind], (kind, src, dst)
+    if (src, dst) not in EDGES[kind]:  # KeyError for a type outside the allow-list
+        raise ValueError(f"{kind}: no such edge from {src} to {dst}")
     skey, dkey = NODES[src][0], NODES[dst][0]
-    return (f"UNWIND $rows AS row MATCH (a:{src} {{{skey}: row.src}}), (b:{dst} {{{dkey}: row.dst}}) "
-            f"MERGE (a)-[:{kind}]->(b)")
+    # Two MATCH clauses, not one comma pattern: LadybugDB plans the comma form as a join that
+    # scans the whole end tables for every batch (a 50,000-rule import took 16× longer).
+    return (f"UNWIND $rows AS row MATCH (a:{src} {{{skey}: row.src}}) "
+            f"MATCH (b:{dst} {{{dkey}: row.dst}}) MERGE (a)-[:{kind}]->(b)")

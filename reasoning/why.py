@@ -22,7 +22,7 @@ from .checker import _MISSING, BUILDING_CONCEPT, CompiledRuleSet, _Evaluator, fo
 from .classify import STANDARD_CLAUSE, classify
 from .design import Design, Part
 from .report import Classification, Finding, ReportValue
-from .rules import OPERATOR_WORDS, Condition, Rule
+from .rules import OPERATOR_WORDS, AnyOf, Condition, Rule, describe
 
 _DERIVED_BUILDING = {"kind", "high_rise", "class", "category", "underground"}
 
@@ -200,9 +200,9 @@ def _rule_why(rule: Rule, ev: _Evaluator, element: Part, path: str,
     exceptions = []
     for exception in rule.unless:
         outcome = ev.all_of(exception.when)
-        labels = "；".join(_label(c) for c in exception.when)
+        labels = "；".join(describe(c) for c in exception.when)
         exceptions.append(ConditionCheck(text=f"{exception.source}：{labels}",
-                                         fact=", ".join(c.fact for c in exception.when),
+                                         fact=", ".join(c.fact for c in _flat(exception.when)),
                                          holds=outcome.value, missing=list(outcome.missing)))
     applies = ev.all_of(rule.applies_when).value
     if applies and any(e.holds for e in exceptions):
@@ -224,15 +224,16 @@ def _rule_why(rule: Rule, ev: _Evaluator, element: Part, path: str,
     return result
 
 
-def _label(cond: Condition) -> str:
-    return cond.label or f"{cond.fact} {cond.op} {format_value(cond.value)}"
+def _flat(tests: list[Condition | AnyOf]) -> list[Condition]:
+    """The single conditions of a list of tests, OR groups opened."""
+    return [c for test in tests for c in (test.any if isinstance(test, AnyOf) else [test])]
 
 
-def _check(ev: _Evaluator, cond: Condition) -> ConditionCheck:
+def _check(ev: _Evaluator, cond: Condition | AnyOf) -> ConditionCheck:
     outcome = ev.condition(cond)
-    text = outcome.because or f"{_label(cond)}（缺少 {'、'.join(outcome.missing)}）"
-    return ConditionCheck(text=text, fact=cond.fact, holds=outcome.value,
-                          missing=list(outcome.missing))
+    text = outcome.because or f"{describe(cond)}（缺少 {'、'.join(outcome.missing)}）"
+    facts = ", ".join(c.fact for c in _flat([cond]))
+    return ConditionCheck(text=text, fact=facts, holds=outcome.value, missing=list(outcome.missing))
 
 
 def _step(rule: Rule, index: int, text: str, classification: list[str]) -> WhyStep:
@@ -260,21 +261,21 @@ def _step(rule: Rule, index: int, text: str, classification: list[str]) -> WhySt
 def _table_uses_class(rule: Rule) -> bool:
     assert rule.table is not None
     return any(c.fact.startswith("building.") and c.fact.split(".", 1)[1] in _DERIVED_BUILDING
-               for case in rule.table.cases for c in case.when)
+               for case in rule.table.cases for c in _flat(case.when))
 
 
 def _rule_facts(rule: Rule) -> list[str]:
-    facts: list[str] = [c.fact for c in rule.applies_when]
+    facts: list[str] = [c.fact for c in _flat(rule.applies_when)]
     for exception in rule.unless:
-        facts += [c.fact for c in exception.when]
+        facts += [c.fact for c in _flat(exception.when)]
     if rule.table is not None:
-        facts += [c.fact for case in rule.table.cases for c in case.when]
+        facts += [c.fact for case in rule.table.cases for c in _flat(case.when)]
     if rule.value_fact:
         facts.append(rule.value_fact)
     if rule.per is not None:
         facts.append(rule.per.fact)
     for modifier in rule.modifiers:
-        facts += [c.fact for c in modifier.when]
+        facts += [c.fact for c in _flat(modifier.when)]
     facts.append(f"element.{rule.attribute}")
     return list(dict.fromkeys(facts))
 

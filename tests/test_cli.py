@@ -282,9 +282,6 @@ def test_a_store_file_that_is_not_a_database_exits_3(tmp_path, env):
     assert bogus.read_text(encoding="utf-8") == "not a database\n"
 
 
-@pytest.mark.xfail(strict=True, reason="bug: LadybugStore.__init__ catches only RuntimeError; "
-                   "mkdir of the store's folder raises FileExistsError (an OSError), which reaches "
-                   "main() as an internal error, exit 70")
 def test_a_store_path_under_a_plain_file_exits_3(tmp_path, env):
     """--store FILE/rules.lbdb where FILE is an ordinary file: the store cannot be opened, so
     exit 3 naming the path (not an internal error)."""

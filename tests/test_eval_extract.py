@@ -1,0 +1,130 @@
+"""Scoring extractors: three levels (operator+value, +attribute, +object), the zhouyc98
+converter, the hand-annotated GB 50016 gold (structured answers keyed by clause number, joined
+with the user's text at run time) and `firecheck eval extract`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from api.cli import app
+from extraction.gold import GoldError, GoldItem, load_gold, load_zhouyc98
+from extraction.models import ExtractedRule, ExtractionResult
+from extraction.parser import parse_standard
+from extraction.scorer import score
+from extraction.text import read_text_file
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+GOLD = REPO / "tests" / "gold"
+FULL = SHARED / "corpus" / "GB50016-2014(2018)_full.txt"
+ZHOU = SHARED / "datasets" / "zhouyc98-train"
+needs_corpus = pytest.mark.skipif(not FULL.exists(), reason="../shared/corpus is not available")
+
+
+def r(obj, attr, op, value, unit=None):
+    return ExtractedRule(object=obj, attribute=attr, operator=op, value=value, unit=unit, strength="应")
+
+
+def test_three_levels_micro_averaged():
+    gold = [GoldItem("1", "t", [r("门", "净宽度", ">=", 0.9, "m"), r("窗", "净宽度", ">=", 0.9, "m"),
+                                r("墙", "采用", "==", "不燃材料")])]
+    predicted = [ExtractionResult(id="1", text="t", rules=[
+        r("门", "净宽度", ">=", 0.90, "m"), r("楼梯", "净宽度", ">=", 0.9, "m"), r("墙", "为", "==", "不燃材料"),
+        r("墙", "长度", "<=", 3, "m")])]
+    levels = score(gold, predicted).as_dict()["levels"]
+    assert [(levels[k]["tp"], levels[k]["predicted"], levels[k]["gold"]) for k in levels] == [
+        (3, 4, 3), (2, 4, 3), (1, 4, 3)]
+    assert levels["operator+value"]["precision"] == 0.75 and levels["operator+value"]["recall"] == 1.0
+    assert levels["+object"]["f1"] == round(2 * 0.25 * (1 / 3) / (0.25 + 1 / 3), 4)
+    causes = score(gold, predicted).as_dict()["misses_by_cause"]
+    assert causes == {"object": 1, "attribute": 1, "spurious": 1}
+
+
+def test_the_zhouyc98_converter(tmp_path):
+    (tmp_path / "_sentences_tags.txt").write_text(
+        " ".join(["档/B-obj", "案/I-obj", "室/I-obj", "的/O", "宽/B-prop", "度/I-prop", "不/B-cmp", "应/I-cmp",
+                  "小/I-cmp", "于/I-cmp", "1/B-Rprop", "./I-Rprop", "2/I-Rprop", "m/I-Rprop", "，/O",
+                  "高/B-prop", "度/I-prop", "大/B-cmp", "于/I-cmp", "3/B-ARprop", "m/I-ARprop", "时/O"]) + "\n",
+        encoding="utf-8")
+    items = load_gold(tmp_path)
+    assert [(i.id, i.text) for i in items] == [("zhouyc98:1", "档案室的宽度不应小于1.2m，高度大于3m时")]
+    assert [x.to_json_dict() for x in items[0].rules] == [
+        {"object": "档案室", "attribute": "宽度", "operator": ">=", "value": 1.2, "unit": "m", "strength": "应",
+         "conditions": []}]  # the 大于 before an ARprop is a condition, not a requirement
+    if ZHOU.exists():
+        real = load_zhouyc98(ZHOU)
+        assert (len(real), sum(len(i.rules) for i in real)) == (488, 633)
+
+
+@needs_corpus
+def test_the_gold_is_structured_answers_keyed_by_clause_and_joined_with_the_text_at_run_time():
+    split = json.loads((GOLD / "split.json").read_text(encoding="utf-8"))
+    assert len(split["dev"]) == len(split["heldout"]) == 40 and len(split["heldout2"]) == 30
+    parts = [set(split[p]) for p in ("dev", "heldout", "heldout2")]
+    assert sum(map(len, parts)) == len(set.union(*parts))  # disjoint
+    standard = {c.number: c for c in parse_standard(read_text_file(FULL)).clauses}
+    for name, part in (("gb50016-dev.jsonl", "dev"), ("gb50016-heldout.jsonl", "heldout"),
+                       ("gb50016-heldout2.jsonl", "heldout2")):
+        lines = [json.loads(line) for line in (GOLD / name).read_text(encoding="utf-8").splitlines()]
+        assert lines[0]["_meta"]["split"] == part
+        assert [line["clause"] for line in lines[1:]] == split[part]
+        assert all(set(line) == {"clause", "rules"} for line in lines[1:])  # never the clause text
+        items = load_gold(GOLD / name)
+        assert [i.text for i in items] == [standard[c].extraction_text for c in split[part]]
+    assert sum(len(i.rules) for i in load_gold(GOLD / "gb50016-dev.jsonl")) == 171
+    assert sum(len(i.rules) for i in load_gold(GOLD / "gb50016-heldout.jsonl")) == 185
+    assert sum(len(i.rules) for i in load_gold(GOLD / "gb50016-heldout2.jsonl")) == 108
+
+
+def test_gold_without_text_needs_the_standard(tmp_path):
+    gold = tmp_path / "g.jsonl"
+    gold.write_text('{"clause": "1.0.1", "rules": []}\n', encoding="utf-8")
+    with pytest.raises(GoldError) as info:
+        load_gold(gold)
+    assert str(info.value) == f"{gold}: 金标准只有条文编号，请用 --text 指定规范全文"
+    text = tmp_path / "std.txt"
+    text.write_text("1.0.1 档案室的门的宽度不应小于1.2m。\n", encoding="utf-8")
+    assert load_gold(gold, text)[0].text == "1.0.1 档案室的门的宽度不应小于1.2m。"
+    gold.write_text('{"clause": "1.0.9", "rules": []}\n', encoding="utf-8")
+    with pytest.raises(GoldError, match="第 1 行的条文 1.0.9 不在规范全文中"):
+        load_gold(gold, text)
+
+
+@needs_corpus
+def test_eval_extract_on_the_dev_and_held_back_gold():
+    runner = CliRunner()
+    dev = runner.invoke(app, ["eval", "extract", "--gold", str(GOLD / "gb50016-dev.jsonl"), "-f", "json"])
+    assert dev.exit_code == 0, dev.output
+    levels = json.loads(dev.stdout)["levels"]
+    assert levels["operator+value"]["f1"] >= 0.95 and levels["+object"]["f1"] >= 0.90
+    # regression floors just under the figures docs/extraction.md reports (the goal is 0.90 / 0.75)
+    for name, value_floor, full_floor in (("gb50016-heldout.jsonl", 0.88, 0.72),
+                                          ("gb50016-heldout2.jsonl", 0.80, 0.57)):
+        held = runner.invoke(app, ["eval", "extract", "--gold", str(GOLD / name), "-f", "json"])
+        levels = json.loads(held.stdout)["levels"]
+        assert levels["operator+value"]["f1"] >= value_floor and levels["+object"]["f1"] >= full_floor, name
+    text = runner.invoke(app, ["eval", "extract", "--gold", str(GOLD / "gb50016-dev.jsonl")])
+    first, header = text.stdout.splitlines()[:2]
+    assert first.startswith("抽取器 rules ") and first.endswith("：40 条，171 条规则")
+    assert header.split() == ["层级", "精确率", "召回率", "F1"]
+
+
+def test_eval_extract_on_zhouyc98_and_bad_gold(tmp_path):
+    runner = CliRunner()
+    if ZHOU.exists():
+        result = runner.invoke(app, ["eval", "extract", "--gold", str(ZHOU), "-f", "json"])
+        assert result.exit_code == 0 and json.loads(result.stdout)["items"] == 488
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "x", "rules": [{"object": "门"}]}\n', encoding="utf-8")
+    result = runner.invoke(app, ["eval", "extract", "--gold", str(bad)])
+    assert result.exit_code == 2
+    assert result.stderr == f"firecheck: {bad}: 第 1 行 rules[0].attribute: Field required\n"
+    empty_dir = tmp_path / "d"
+    empty_dir.mkdir()
+    result = runner.invoke(app, ["eval", "extract", "--gold", str(empty_dir)])
+    assert (result.exit_code, result.stderr) == (
+        2, f"firecheck: {empty_dir}: 目录中没有 _sentences_tags.txt（zhouyc98 数据集格式）\n")

@@ -1,0 +1,148 @@
+"""The deterministic extractor (`rules`): comparators, lists that share a requirement, several
+requirements in one sentence, conditions, exceptions, strength, modifiers and counts — on
+sentences written for these tests, and on the extraction-v1 example clause read from the corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extraction.models import Condition, ExtractionResult
+from extraction.parser import parse_standard
+from extraction.registry import Extractor, get_extractor, run_extractor
+from extraction.rules_extractor import build_nlp, noun_objects
+from extraction.text import read_text_file
+
+FULL = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "GB50016-2014(2018)_full.txt"
+
+
+@pytest.fixture(scope="module")
+def rules() -> Extractor:
+    return get_extractor("rules")
+
+
+def brief(result: ExtractionResult) -> list[tuple]:
+    return [(r.object, r.attribute, r.operator, r.value, r.unit, r.strength) for r in result.rules]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("档案室的门的宽度不应小于1.2m。", ("门", "宽度", ">=", 1.2, "m", "应")),
+    ("档案室走道的长度不宜大于20m。", ("档案室走道", "长度", "<=", 20, "m", "宜")),
+    ("档案库的层数不超过3层。", None),  # no modal word: a description, not a requirement
+    ("档案库的层数不应超过3层。", ("档案库", "层数", "<=", 3, "层", "应")),
+    ("档案库房隔墙的耐火极限不应低于2.00h。", ("档案库房隔墙", "耐火极限", ">=", 2.0, "h", "应")),
+    ("档案库的储量应小于50m3。", ("档案库", "储量", "<", 50, "m3", "应")),
+    ("档案库的坡度应大于2%。", ("档案库", "坡度", ">", 2, "%", "应")),
+    ("档案库的耐火等级不应低于二级。", ("档案库", "耐火等级", ">=", "二级", None, "应")),
+    ("档案库的墙必须采用不燃材料。", ("墙", "采用", "==", "不燃材料", None, "必须")),
+    ("档案库内严禁采用明火取暖。", ("档案库", "采用", "!=", "明火取暖", None, "必须")),
+    ("档案库的门不得采用卷帘门。", ("门", "采用", "!=", "卷帘门", None, "应")),
+    ("档案库的保温材料的燃烧性能应为A级。", ("保温材料", "燃烧性能", "==", "A级", None, "应")),
+    ("档案库应设置火灾自动报警系统。", ("档案库", "设置", "==", "火灾自动报警系统", None, "应")),
+    ("档案库可设置1个安全出口。", ("安全出口", "数量", "==", 1, "个", "可")),
+    ("档案库的安全出口不应少于2个。", ("安全出口", "数量", ">=", 2, "个", "应")),
+    ("档案库宜设置在首层。", None),  # a location requirement: not extracted
+])
+def test_one_requirement(rules, sentence, expected):
+    result = rules.extract(sentence)
+    assert brief(result) == ([expected] if expected else [])
+
+
+def test_a_list_shares_one_requirement(rules):
+    result = rules.extract("档案室的门和窗的宽度不应小于1.2m。")
+    assert [r.object for r in result.rules] == ["门", "窗"]
+    assert {(r.attribute, r.operator, r.value, r.unit) for r in result.rules} == {("宽度", ">=", 1.2, "m")}
+    classes = rules.extract("甲、乙类档案库和丙类档案库的耐火等级不应低于二级。")
+    assert [r.object for r in classes.rules] == ["甲、乙类档案库", "丙类档案库"]
+
+
+def test_several_requirements_in_one_sentence(rules):
+    result = rules.extract("档案室门的宽度不应小于1.2m，走道的长度不宜大于20m，且不应大于30m；其墙应采用不燃材料。")
+    assert brief(result) == [
+        ("档案室门", "宽度", ">=", 1.2, "m", "应"),
+        ("走道", "长度", "<=", 20, "m", "宜"),
+        ("走道", "长度", "<=", 30, "m", "应"),
+        ("墙", "采用", "==", "不燃材料", None, "应"),
+    ]
+
+
+def test_conditions_and_exceptions(rules):
+    when = rules.extract("当档案室的建筑面积大于200m2时，其门的净宽度不应小于1.4m。")
+    assert brief(when) == [("门", "净宽度", ">=", 1.4, "m", "应")]
+    assert when.rules[0].conditions == [Condition(object="档案室", attribute="建筑面积", operator=">", value=200,
+                                                  unit="m2")]
+    tall = rules.extract("建筑高度大于54m的档案楼，其楼板的耐火极限不应低于2.00h。")
+    assert brief(tall) == [("楼板", "耐火极限", ">=", 2.0, "h", "应")]
+    assert tall.rules[0].conditions == [Condition(object="档案楼", attribute="建筑高度", operator=">", value=54,
+                                                  unit="m")]
+    sprinklers = rules.extract("设置自动喷水灭火系统时，档案室的建筑面积不应大于500m2。")
+    assert sprinklers.rules[0].conditions == [Condition(attribute="设置自动喷水灭火系统", operator="==", value=True)]
+    besides = rules.extract("除地下档案室外，档案室的门应采用甲级防火门。")
+    assert brief(besides) == [("门", "采用", "==", "甲级防火门", None, "应")]
+    assert besides.rules[0].exceptions == [Condition(attribute="地下档案室", operator="==", value=True)]
+    assert besides.rules[0].conditions == []
+
+
+def test_a_comparator_that_modifies_what_must_be_used(rules):
+    result = rules.extract("档案室应采用耐火极限不低于2.00h的防火隔墙和1.50h的楼板与其他部位分隔，"
+                           "并应设置宽度不小于1.0m、耐火极限不低于1.00h的实体墙。")
+    assert brief(result) == [
+        ("防火隔墙", "耐火极限", ">=", 2.0, "h", "应"),
+        ("楼板", "耐火极限", ">=", 1.5, "h", "应"),
+        ("实体墙", "宽度", ">=", 1.0, "m", "应"),
+        ("实体墙", "耐火极限", ">=", 1.0, "h", "应"),
+    ]
+
+
+def test_items_inherit_the_subject_of_their_lead_in(rules):
+    result = rules.extract("5.9.1 档案库应符合下列规定：\n1 应设置火灾自动报警系统；\n2 其门的宽度不应小于1.2m。\n"
+                           "注：档案库的层数不宜超过3层。")
+    assert brief(result) == [
+        ("档案库", "设置", "==", "火灾自动报警系统", None, "应"),
+        ("门", "宽度", ">=", 1.2, "m", "应"),
+        ("档案库", "层数", "<=", 3, "层", "宜"),
+    ]
+
+
+def test_the_extraction_v1_example_clause(rules):
+    """extraction-v1's example is clause 5.5.30: 户门 and 安全出口 ≥ 0.90 m, and the stair of a
+    residential building not above 18 m with a railing on one side ≥ 1.0 m."""
+    if not FULL.exists():
+        pytest.skip("../shared/corpus is not available")
+    clause = parse_standard(read_text_file(FULL)).clause("5.5.30")
+    result = rules.extract(clause.extraction_text, id="5.5.30")
+    found = brief(result)
+    assert ("户门", "净宽度", ">=", 0.9, "m", "应") in found
+    assert ("安全出口", "净宽度", ">=", 0.9, "m", "应") in found
+    stair = [r for r in result.rules if r.object == "疏散楼梯" and r.value == 1.0]
+    assert len(stair) == 1 and Condition(object="住宅", attribute="建筑高度", operator="<=", value=18,
+                                         unit="m") in stair[0].conditions
+
+
+def test_one_result_per_input_in_order_with_ids(rules):
+    results = run_extractor(rules, [("a", "档案室的门的宽度不应小于1.2m。"), ("b", ""), ("c", "没有要求的句子。")])
+    assert [(r.id, len(r.rules)) for r in results] == [("a", 1), ("b", 0), ("c", 0)]
+    assert results[0].to_json_dict() == {
+        "id": "a", "text": "档案室的门的宽度不应小于1.2m。",
+        "rules": [{"object": "门", "attribute": "宽度", "operator": ">=", "value": 1.2, "unit": "m",
+                   "strength": "应", "conditions": []}],
+        "gate_failures": []}
+
+
+def test_the_pipeline_is_spacy_zh_with_the_lexicon():
+    nlp = build_nlp()
+    assert nlp.lang == "zh" and nlp.pipe_names == ["firecheck_values", "entity_ruler"]
+    doc = nlp("房间的净宽度不应小于0.90m，应采用不燃材料，消防应急广播")
+    assert [(e.text, e.label_) for e in doc.ents] == [
+        ("房间", "OBJ"), ("净宽度", "ATTR"), ("不应小于", "CMP"), ("0.90m", "VALUE"), ("应采用", "REQ"),
+        ("应急", "WORD")]
+
+
+def test_noun_phrases_give_their_head_and_one_object_per_listed_thing():
+    assert noun_objects("公共建筑内疏散门和安全出口") == ["疏散门", "安全出口"]
+    assert noun_objects("楼梯间的首层疏散门、首层疏散外门、疏散走道和疏散楼梯") == [
+        "首层疏散门", "首层疏散外门", "疏散走道", "疏散楼梯"]
+    assert noun_objects("甲、乙、丙类厂房(库房)") == ["甲、乙、丙类厂房(库房)"]
+    assert noun_objects("托儿所、幼儿园的儿童用房和儿童游乐厅等儿童活动场所") == ["儿童活动场所"]
+    assert noun_objects("零位罐与所属铁路装卸线", relational=True) == ["零位罐"]
