@@ -100,7 +100,7 @@ def _operators_in_text(value: float, text: str) -> list[str | None]:
             continue
         word = _comparator_before(text, start)
         op = operator_of(word) if word else None
-        # 不低于2.00h的防火隔墙和1.50h的楼板 / 分别不应低于1.50h和1.00h: the comparator of the
+        # 不低于3.00h的隔墙和2.00h的楼板 / 分别不应低于1.50h和1.00h: the comparator of the
         # first value holds for the values listed after it
         back = index
         while op is None and back > 0 and start > 0 and text[start - 1] in "和及、或":

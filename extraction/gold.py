@@ -5,6 +5,9 @@
    the file (it is the publisher's copyright): it is read at run time from the user's copy of the
    standard (`--text FILE`, or the meta's `text_source`, relative to the gold file), parsed with
    extraction/parser.py. A gold line may instead carry its own `"text"` (for a user's own data).
+   A string field of a rule (or of its conditions / exceptions) may be written as a span
+   `{"span": [start, end]}`: character offsets into that text (the clause's `extraction_text`, or
+   the line's own `"text"`), resolved here, so a long answer is stored without copying the words.
 2. The zhouyc98 data set (a directory with `_sentences_tags.txt`, BIO-tagged characters): each
    `cmp` span with the `Rprop`/`Robj` span that follows it is one requirement, with the nearest
    preceding `prop` as attribute and the nearest preceding `obj` (or `sobj`) as object.
@@ -91,6 +94,10 @@ def load_gold_jsonl(path: Path, text_file: Path | None = None) -> list[GoldItem]
         rules = []
         for index, rule in enumerate(data.get("rules", [])):
             try:
+                rule = resolve_spans(rule, text)
+            except SpanError as exc:
+                raise GoldError(f"{path}: 第 {number} 行 rules[{index}].{exc.where}: {exc}") from None
+            try:
                 rules.append(ExtractedRule.model_validate(rule))
             except ValidationError as exc:
                 first = exc.errors()[0]
@@ -98,6 +105,53 @@ def load_gold_jsonl(path: Path, text_file: Path | None = None) -> list[GoldItem]
                 raise GoldError(f"{path}: 第 {number} 行 rules[{index}].{where}: {first['msg']}") from None
         items.append(GoldItem(id=ident, text=text, rules=rules))
     return items
+
+
+# --- spans -------------------------------------------------------------------------------------
+
+SPAN_FIELDS = ("object", "attribute", "value", "unit")
+SPAN_MIN_LENGTH = 13  # string answers this long or longer are stored as spans (docs/extraction.md)
+
+
+class SpanError(ValueError):
+    def __init__(self, where: str, message: str):
+        super().__init__(message)
+        self.where = where
+
+
+def _resolve_field(value: Any, text: str, where: str) -> Any:
+    if not (isinstance(value, dict) and "span" in value):
+        return value
+    span = value["span"]
+    if (set(value) != {"span"} or not isinstance(span, list) or len(span) != 2
+            or not all(isinstance(v, int) and not isinstance(v, bool) for v in span)):
+        raise SpanError(where, 'span 应写作 {"span": [起点, 终点]}（两个整数）')
+    start, end = span
+    if not 0 <= start < end <= len(text):
+        raise SpanError(where, f"span [{start}, {end}] 超出条文文本范围（长 {len(text)} 字）")
+    return text[start:end]
+
+
+def resolve_spans(rule: Any, text: str) -> Any:
+    """A gold rule dict with every `{"span": [start, end]}` field replaced by `text[start:end]`,
+    in the rule and in its conditions and exceptions (other values are returned as they are)."""
+    if not isinstance(rule, dict):
+        return rule
+    resolved = {k: _resolve_field(v, text, k) if k in SPAN_FIELDS else v for k, v in rule.items()}
+    for key in ("conditions", "exceptions"):
+        tests = resolved.get(key)
+        if isinstance(tests, list):
+            resolved[key] = [
+                {k: _resolve_field(v, text, f"{key}[{i}].{k}") if k in SPAN_FIELDS else v
+                 for k, v in test.items()} if isinstance(test, dict) else test
+                for i, test in enumerate(tests)]
+    return resolved
+
+
+def span_of(value: str, text: str) -> dict[str, list[int]] | None:
+    """The span form of `value` (its first occurrence in `text`), or None if it does not occur."""
+    start = text.find(value)
+    return None if start < 0 or not value else {"span": [start, start + len(value)]}
 
 
 # --- zhouyc98 ----------------------------------------------------------------------------------

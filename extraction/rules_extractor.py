@@ -14,7 +14,7 @@ per part (split at ，):
   - In a requirement part the subject is the text before the first modal word. Comparators in the
     subject are conditions; after it, every comparator with its value is a rule on the attribute
     written before it (`X的净宽度不应小于0.90m`), or, when the value is followed by 的, on the thing
-    it modifies (`应采用耐火极限不低于2.00h的防火隔墙` → 防火隔墙); `和1.50h的楼板` repeats the
+    it modifies (`…不低于3.00h的隔墙` → 隔墙); `和2.00h的楼板` repeats the
     comparator for a second thing. 应采用/应为 X gives `==` X (不应/不得/严禁 give `!=`); 应设置 X
     gives attribute 设置; 设置N个X gives a count of X.
   - The object of a part is its subject (one rule per listed object: 户门和安全出口 → two), 其 …
@@ -890,8 +890,8 @@ class _LineParser:
 
     def _modified(self, part: Part, vend: int
                   ) -> tuple[list[str] | None, list[tuple[Any, str | None, list[str]]]]:
-        """If the value at `vend` modifies a thing (`…的防火隔墙`), the thing and any elliptic
-        siblings (`和1.50h的楼板`)."""
+        """If the value at `vend` modifies a thing (`…的隔墙`), the thing and any elliptic
+        siblings (`和2.00h的楼板`)."""
         text = part.text
         position = vend
         while position < len(text) and text[position] in "、和及且":
@@ -1038,7 +1038,7 @@ class RuleExtractor:
 
 
 def _lead_conditions(parser: _LineParser) -> tuple[list[Condition], list[Condition]]:
-    """Conditions of a lead-in (`防火分隔部位设置防火卷帘时，应符合下列规定：`) hold for its items."""
+    """Conditions of a lead-in (`…设置X时，应符合下列规定：`) hold for its items."""
     state = SegmentState(topic=[])
     text = parser.text
     last = list(SEGMENT_SPLIT.finditer(text))

@@ -2,7 +2,7 @@
 loaded with the built-in pack and a few clauses of test text, and the example designs.
 
 The clause text below is written for these tests; it paraphrases, it does not reproduce the
-standard. It goes into the graph the way an ingest does: parameterized MERGE of Clause.text and
+standard (tests/test_copyright.py checks that no run of 20 characters of the corpus is copied). It goes into the graph the way an ingest does: parameterized MERGE of Clause.text and
 Item / CodeTable nodes with their edges.
 """
 
@@ -27,10 +27,10 @@ STANDARD = "GB 50016-2014(2018)"
 
 # number → (text, [(item number, item text)], [(table number, title)])
 TEST_CLAUSES: dict[str, tuple[str, list[tuple[str, str]], list[tuple[str, str]]]] = {
-    "5.5.12": ("（测试文本）一类高层公共建筑和建筑高度大于32m的二类高层公共建筑，其疏散楼梯应采用"
-               "防烟楼梯间；裙房和不大于32m的二类高层公共建筑应采用封闭楼梯间。", [], []),
-    "5.5.18": ("（测试文本）高层公共建筑内楼梯间的首层疏散门、首层疏散外门、疏散走道和疏散楼梯的"
-               "最小净宽度应符合表5.5.18的规定。", [], [("表5.5.18", "最小净宽度（测试）")]),
+    "5.5.12": ("（测试文本）一类高层公共建筑，以及高度超过32m的二类高层公共建筑，疏散楼梯应为"
+               "防烟楼梯间；裙房和高度不超过32m的二类高层公共建筑，疏散楼梯应为封闭楼梯间。", [], []),
+    "5.5.18": ("（测试文本）高层公共建筑中疏散走道、疏散楼梯、楼梯间首层疏散门和首层疏散外门的"
+               "最小净宽度，按表5.5.18确定。", [], [("表5.5.18", "最小净宽度（测试）")]),
     "7.1.8": ("（测试文本）消防车道应符合下列要求：", [
         ("1", "车道的净宽度和净空高度均不应小于4.0m；"),
         ("2", "转弯半径应满足消防车转弯的要求；"),

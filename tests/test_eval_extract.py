@@ -5,14 +5,15 @@ with the user's text at run time) and `firecheck eval extract`."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from api.cli import app
-from extraction.gold import GoldError, GoldItem, load_gold, load_zhouyc98
-from extraction.models import ExtractedRule, ExtractionResult
+from extraction.gold import SPAN_MIN_LENGTH, GoldError, GoldItem, load_gold, load_zhouyc98, span_of
+from extraction.models import Condition, ExtractedRule, ExtractionResult
 from extraction.parser import parse_standard
 from extraction.scorer import score
 from extraction.text import read_text_file
@@ -73,11 +74,48 @@ def test_the_gold_is_structured_answers_keyed_by_clause_and_joined_with_the_text
         assert lines[0]["_meta"]["split"] == part
         assert [line["clause"] for line in lines[1:]] == split[part]
         assert all(set(line) == {"clause", "rules"} for line in lines[1:])  # never the clause text
+        assert not [v for line in lines[1:] for v in _strings(line["rules"])
+                    if len(v) >= SPAN_MIN_LENGTH]  # long answers are spans, not copies
         items = load_gold(GOLD / name)
         assert [i.text for i in items] == [standard[c].extraction_text for c in split[part]]
     assert sum(len(i.rules) for i in load_gold(GOLD / "gb50016-dev.jsonl")) == 171
     assert sum(len(i.rules) for i in load_gold(GOLD / "gb50016-heldout.jsonl")) == 185
     assert sum(len(i.rules) for i in load_gold(GOLD / "gb50016-heldout2.jsonl")) == 108
+
+
+def _strings(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+def test_long_gold_answers_are_spans_into_the_text(tmp_path):
+    text = "当档案馆设置机械排烟设施和火灾自动报警装置时，阅览室应设置机械排烟设施和火灾自动报警装置。"
+    long = "机械排烟设施和火灾自动报警装置"
+    assert span_of(long, text) == {"span": [6, 21]} and span_of("不在文中", text) is None
+    start = text.rindex(long)
+    gold = tmp_path / "g.jsonl"
+    gold.write_text(json.dumps({"text": text, "rules": [{
+        "object": "阅览室", "attribute": "设置", "operator": "==",
+        "value": {"span": [start, start + len(long)]}, "strength": "应",
+        "conditions": [{"attribute": {"span": [1, 21]}, "operator": "==", "value": True}]}]},
+        ensure_ascii=False) + "\n", encoding="utf-8")
+    [item] = load_gold(gold)
+    assert item.rules == [ExtractedRule(object="阅览室", attribute="设置", operator="==", value=long, strength="应",
+                                        conditions=[Condition(attribute="档案馆设置" + long, operator="==",
+                                                              value=True)])]
+    for span, why in (([5, 200], f"span [5, 200] 超出条文文本范围（长 {len(text)} 字）"),
+                      ([7, 7], "span [7, 7] 超出"), ([1, 2.5], "span 应写作"), ("1-2", "span 应写作")):
+        gold.write_text(json.dumps({"text": text, "rules": [{"object": {"span": span}, "attribute": "设置",
+                                    "operator": "==", "value": "x", "strength": "应"}]}) + "\n",
+                        encoding="utf-8")
+        where = re.escape(f"{gold}: 第 1 行 rules[0].object: {why}")
+        with pytest.raises(GoldError, match=f"^{where}"):
+            load_gold(gold)
 
 
 def test_gold_without_text_needs_the_standard(tmp_path):
