@@ -39,7 +39,7 @@ from .models import Condition, ExtractedRule, ExtractionResult
 from .text import normalize
 
 NAME = "rules"
-VERSION = "1.1.0"
+VERSION = "1.2.0"
 
 # --- spaCy pipeline ----------------------------------------------------------------------------
 
@@ -129,8 +129,10 @@ SUBJECT_SUFFIXES = ("之间", "内外", "周围", "两侧", "单侧", "一侧", 
                     "附近", "内", "外", "上", "中")
 PSEUDO_HEADS = ("防火设计", "设置", "敷设", "布置", "设计", "安全疏散距离", "四周", "周围", "附近",
                 "适当位置", "明显位置", "范围", "上方", "下方", "顶部", "底部")
-VALUE_STOP = re.compile(r"[，。；,;]|并|且|(?<=.)与(?!.{0,14}相适应)|(?<=.)在|进行|(?<=.)做|(?<=[^制])作(?!用)|以便|用于")
-VALUE_TRAILING = ("分隔", "制作", "保护", "封堵", "供暖", "处理", "隔开", "防护", "密封", "等措施")
+VALUE_STOP = re.compile(r"[，。；,;]|并|且|(?<=.)与(?!.{0,14}相适应)|(?<=.)在|进行|(?<=.)做|(?<=[^制操工])作(?!用)|以便|用于")
+CALCULATION_LEAD = re.compile(r"^(?:根据[^，]*?)?(?:按|以)(?:每\d+(?:人|m2))?的?|^根据[^，]*$")
+PLACE_WORDS = set(SUBJECT_SUFFIXES + PSEUDO_HEADS) | {"外侧", "内侧", "两端", "端部", "周边", "侧面"}
+VALUE_TRAILING = ("填塞密实", "填塞", "填实", "分隔", "制作", "保护", "封堵", "供暖", "处理", "隔开", "防护", "密封", "等措施")
 NUMERIC_END = re.compile(r"^(?:$|[，。；、：:)）的且并和及或时处,;(（]|计算|范围|以上|以下|以内|之内|之间|$)")
 ORDINAL_RE = re.compile(r"^([一二三四]级|[甲乙丙丁]级|[A-D]\d?级|B[12](?!\d))")
 COND_VERBS = re.compile(r"采用|设置|贴邻|与|设有|需|确需|位于|布置|穿越|敷设|通向|连接|利用|进行|仅符合|符合|为")
@@ -232,6 +234,10 @@ def _clean_object(text: str) -> str:
     text = _strip_determiners(text)
     if text.startswith("其") and not text.startswith(("其他", "其余", "其中")) and len(text) > 2:
         text = text[1:]
+    if text.startswith("独立") and text[2:] in OBJECTS:
+        text = text[2:]  # 直通室外的独立安全出口 → 安全出口
+    if text.startswith("该") and len(text) == 2 and text[1] in OBJECT_TAILS:
+        text = text[1:]  # 该门 → 门
     if text.endswith("任一点"):
         return "任一点"
     changed = True
@@ -241,6 +247,9 @@ def _clean_object(text: str) -> str:
             if text.endswith(suffix) and len(text) - len(suffix) >= 2:
                 text, changed = text[: -len(suffix)], True
                 break
+    measured = re.sub(r"(?:周围|四周|两侧|周边)?\d+(?:\.\d+)?m(?:范围|以内|之内)?$", "", text)
+    if measured != text and len(measured) >= 2:
+        text = measured
     # 公共建筑内疏散门 → 疏散门: a location prefix `X内` / `X中` is scope, not the object.
     match = re.match(r"^(.{2,}?)[内中](.{2,})$", text)
     if match and "(" not in match.group(1) and match.group(1)[-1] in OBJECT_TAILS \
@@ -261,16 +270,28 @@ def noun_objects(np: str, relational: bool = False) -> list[str]:
         np = np[1:]
     if not np:
         return []
+    relational = relational or (np.endswith("之间") and "与" in np)  # 场地与厂房、仓库之间不应设置…: the first party
     marker = re.search(r"至|到达|到|距(?!离)" + ("|与|和(?=.*之间$)" if relational else ""), np)
     if marker and marker.start() > 0:
         np = np[: marker.start()]
     # `A的X和B的Y`: every conjunct has its own 的 → split first, then take each head
-    conjuncts = [piece for piece, _ in _split_top(np, "和及或")]
+    conjuncts = [piece for piece, _ in _split_top(np, "和及")]
+    if len(conjuncts) < 2 or not all(_last_de(c) >= 0 for c in conjuncts):
+        conjuncts = [piece for piece, _ in _split_top(np, "和及或")]
     if len(conjuncts) > 1 and all(_last_de(c) >= 0 for c in conjuncts):
         out: list[str] = []
         for conjunct in conjuncts:
             out += [o for o in noun_objects(conjunct, relational) if o not in out]
         return out
+    # 公共建筑、建筑高度大于54m的住宅建筑: a listed object before a relative clause keeps its place
+    first_de = _last_de(np.split("的")[0] + "的") if "的" in np else -1
+    listed = _split_top(np[:first_de], "、") if first_de > 0 else []
+    if len(listed) > 1 and re.search(r"大于|小于|不超过|不低于|超过|低于|设置|[设充具含]有|用于|采用", listed[-1][0]):
+        lead = "、".join(piece for piece, _ in listed[:-1])
+        lead_objects = noun_objects(lead)
+        if lead_objects and all(_is_object_word(o) and len(o) >= 3 for o in lead_objects):
+            rest = noun_objects(np[len(lead) + 1:], relational)
+            return lead_objects + [o for o in rest if o not in lead_objects]
     de = _last_de(np)
     while de >= 0 and np[de + 1:] in PSEUDO_HEADS:
         np = np[:de]
@@ -296,7 +317,9 @@ def noun_objects(np: str, relational: bool = False) -> list[str]:
         if merged and joiner in "、或" and len(merged[0]) >= 3 and (
                 len(piece) == 1 or (len(piece) <= 2 and piece in merged[0])
                 or (joiner == "、" and piece[-1:] in "甲乙丙丁戊" and merged[0][0] in "甲乙丙丁戊")
-                or (joiner == "或" and len(piece) <= 2 and piece[0] == merged[0][0])):
+                or (joiner == "、" and piece.endswith("单") and merged[0].startswith("多"))
+                or (joiner == "或" and len(piece) <= 2 and piece[0] == merged[0][0])) \
+                and not (joiner == "或" and piece in OBJECTS and merged[0] in OBJECTS):
             merged[0] = piece + joiner + merged[0]
         else:
             merged.insert(0, piece)
@@ -306,6 +329,8 @@ def noun_objects(np: str, relational: bool = False) -> list[str]:
     objects = []
     for piece in merged:
         cleaned = _clean_object(piece)
+        if cleaned in PLACE_WORDS or re.match(r"^(?:面向|朝向|靠近|沿)", cleaned):
+            continue  # 四周应设置…, 靠墙的外侧可采用…: a place, the thing is the topic
         if cleaned and cleaned not in objects and len(cleaned) <= 30:
             objects.append(cleaned)
     return objects
@@ -336,6 +361,9 @@ def split_subject(region: str) -> tuple[str, str | None]:
     coordinated attributes stay together (`耐火隔热性和耐火完整性`, split later)."""
     found = attribute_suffix(region)
     if not found:
+        verb = re.search(r"距离(?=[^的]{2,}$)", region)
+        if verb:  # 场地的边缘距离建筑外墙（不宜小于5m）: 距离 used as a verb
+            return region[: verb.start()], "距离"
         return region, None
     start, word = found
     # coordinated attributes: 耐火隔热性和耐火完整性
@@ -382,6 +410,7 @@ class SegmentState:
     local_topic: bool = False
     last_strength: str | None = None      # of the last requirement part (for 或…/并… parts)
     pending_strength: str | None = None   # 应保证/应使…，X不小于…: the next part is required
+    listed: list[str] = field(default_factory=list)  # 甲区，乙区，丙区和丁区，应…: the list so far
 
 
 CONNECTOR_RE = re.compile(r"^(?:并且|而且|同时|但|并|且|而|另|又)")
@@ -393,8 +422,11 @@ class _LineParser:
 
     def __init__(self, text: str, ents: list[Ent], topic: list[str],
                  conditions: list[Condition], exceptions: list[Condition],
-                 topic_attribute: str | None = None):
+                 topic_attribute: str | None = None, lead_scope: bool = False):
         self.text = text
+        # an item under `X应符合下列规定：` where X is a thing (no attribute): `对于Y，…` narrows the
+        # scope of X, it does not change the object (绝热材料…：对于甲类厂房，应采用不燃材料)
+        self.lead_scope = lead_scope
         self.ents = sorted(ents)
         self.topic = list(topic)
         self.topic_attribute = topic_attribute
@@ -459,6 +491,10 @@ class _LineParser:
             if offset >= len(text):
                 return
         body = text[offset:]
+        listed, state.listed = state.listed, []
+        if body.startswith("对于") and self.lead_scope and not re.search(r"[应宜可]", body):
+            state.conditions.append(Condition(attribute=body[2:], operator="==", value=True))
+            return
         if body.startswith("对于"):
             state.topic = noun_objects(body[2:]) or state.topic
             state.local_topic = True
@@ -475,8 +511,14 @@ class _LineParser:
                 self.requirement(part, offset, state, inherited=inherited)
                 return
             self.topic_part(part, offset, state)
+            if offset == 0 and not re.search(r"[为有在时]|使用|设置|采用", body) \
+                    and split_subject(body)[1] is None:
+                objects = noun_objects(body)
+                if objects and all(_is_object_word(o) for o in objects) \
+                        and not any(e[2] == "CMP" for e in part.ents):
+                    state.listed = listed + objects
             return
-        self.requirement(part, offset, state)
+        self.requirement(part, offset, state, listed=listed if offset == 0 else [])
 
     def _has_modal(self, part: Part, offset: int) -> bool:
         for s, _, label, kid in part.ents:
@@ -532,6 +574,13 @@ class _LineParser:
                 state.cond_subject = subject
         elif subjects:
             state.cond_subject = subjects
+        opened = re.search(r"(开设|开(?![向启])|设置)(?:[^，的]*的)?([^，的]{1,6})$", inner)
+        opening = noun_objects(opened.group(2)) if opened else []
+        if opening and re.fullmatch(r"[门窗](?:[、和或][门窗])+", opening[0]):
+            opening = re.split(r"[、和或]", opening[0])
+        if opening and (opened.group(1) != "设置" or all(o[-1] in "门窗" for o in opening)):
+            state.cond_subject = state.topic = opening
+            state.local_topic = True  # 隔墙上需开设相互连通的门时 / 在隔墙上设置门、窗时 → 门(、窗)
         introduced = re.search(r"(?:设置|采用)(.+)$", inner)
         if introduced:
             state.introducing = noun_objects(introduced.group(1)[: _cut(introduced.group(1), r"[，、]")])
@@ -539,7 +588,7 @@ class _LineParser:
     # -- requirements --
 
     def requirement(self, part: Part, offset: int, state: SegmentState,
-                    inherited: str | None = None) -> None:
+                    inherited: str | None = None, listed: list[str] | None = None) -> None:
         text = part.text
         anchors = [e for e in part.ents if e[0] >= offset and (
             e[2] in ("MODAL", "REQ") or (e[2] == "CMP" and (e[3].split("|")[1] or inherited)))]
@@ -552,9 +601,18 @@ class _LineParser:
         state.conditions.extend(subj_conds)
         region = raw_subject
         region = re.sub(r"除.+?外", "", self._trim(region))
+        storey = re.search(r"(?:首层|顶层|其他层|其余层|各层|地上各层|地下各层)$", region)
+        if storey and (storey.start() == 0 or attribute_suffix(region[: storey.start()])):
+            region = region[: storey.start()]  # a storey scope, not the subject
         if ADVERBIAL_SUBJECT.match(region):
             region = ""
         objects, subject_attr = self._subject(region, state, continuing)
+        if listed and not region and len(listed) > 1:
+            objects = list(listed)  # A，B，C和D，应设置…
+        elif listed and objects and not continuing and all(_is_object_word(o) for o in objects) and (
+                (subject_attr is None and _last_de(region) < 0)
+                or (subject_attr is not None and subject_attr.endswith(RELATIONAL_ATTRIBUTES))):
+            objects = listed + [o for o in objects if o not in listed]  # A，B，C和D，应设置…
         attr = subject_attr
         # `每个防火分区不应少于1台`: a distributive scope, the counted thing is the topic
         scope_objects = (self._inherit(state, True) if region.startswith("每") and attr is None
@@ -577,7 +635,7 @@ class _LineParser:
             if label == "MODAL":
                 strength, negative = kid.split("|")
                 governing = strength
-                verb = re.match(r"^(?:(在|沿)(.{1,24}?))?(?:每隔\d+(?:\.\d+)?m)?(?:只|直接|分别|均)?(设置|采用)(?![在于])",
+                verb = re.match(r"^(?:(在|沿)(.{1,24}?))?(?:每隔\d+(?:\.\d+)?m)?(?:只|直接|分别|均|至少|最少)?(设置|采用)(?![在于])",
                                 text[e:])
                 if verb and negative == "0" and (verb.group(2) or verb.start(3) > 0):
                     targets = objects
@@ -680,7 +738,7 @@ class _LineParser:
         if after.startswith(("在", "于")) or (verb == "设置" and after.startswith(("成", "为"))):
             return e  # 设置在: a location requirement, not extracted
         if re.match(rf"^\d+(?:{COUNT_UNIT_PATTERN})", after) and verb in ("设置", "采用"):
-            least = text[max(0, s - 3):s].endswith(("至少", "最少"))
+            least = text[max(0, s - 3):s].endswith(("至少", "最少")) or bool(re.search(r"至少|最少", text[s:e]))
             return self._count(part, e, ">=" if least else op, strength, state)
         self._equality(part, e, verb, op, strength, objects, attr, state)
         return e
@@ -761,6 +819,7 @@ class _LineParser:
         if ordinal:
             return ordinal.group(1), None, start + ordinal.end()
         phrase = after[: _cut(after, r"[，。；,;]|且|并|时$")].strip()
+        phrase = re.sub(r"(?<=规定)(?:计算确定|计算|确定)$", "", phrase)
         if not phrase or len(phrase) > 60:
             return None
         return phrase, None, start + len(phrase)
@@ -782,6 +841,8 @@ class _LineParser:
             region = self._trim(part.text[prev:s])
             region = re.sub(r"^(?:当|如|若|对于)", "", region)
             np, attr = split_subject(region.lstrip("其"))
+            if last_attr and unit in COUNT_UNITS and attribute_dimension(last_attr) not in ("count", None):
+                last_attr = None  # 每层建筑面积小于200m2且…人数不超过25人: 人 is not an area
             attr = attr or last_attr or (COUNT_ATTRS.get(unit or "", "数量") if unit in COUNT_UNITS else None)
             prev = vend
             if attr is None:
@@ -817,8 +878,9 @@ class _LineParser:
         cut = [m.end() for m in re.finditer(r"并且|而且|且|并", region)]
         if cut:
             region = region[cut[-1]:]
-        region = re.sub(r"^(?:使|保证|确保|满足|将)", "", self._trim(region))
+        region = re.sub(r"^(?:使(?!用)|保证|确保|满足|将)", "", self._trim(region))
         region = self._trim(re.sub(r"(?:按每\d+(?:人|m2)|按)$", "", region))
+        region = self._trim(CALCULATION_LEAD.sub("", region))
         found_objects: list[str] = []
         if region:
             pronoun = region.startswith("其") and not region.startswith(("其他", "其余"))
@@ -871,7 +933,15 @@ class _LineParser:
         if attr is None or not objects:
             return [], vend, [], None
         rules = []
-        for name in split_attributes(attr):
+        names = split_attributes(attr)
+        if respective and len(names) == len(respective) + 1:
+            pairs = [(value, unit)] + respective
+            for name, (pair_value, pair_unit) in zip(names, pairs):
+                for obj in objects:
+                    rules.append(ExtractedRule(object=obj, attribute=name, operator=op, value=pair_value,
+                                               unit=pair_unit, strength=strength, confidence=0.8))
+            return rules, vend, ([] if modified else objects), attr
+        for name in names:
             for obj in objects:
                 conf = confidence if _is_object_word(obj) else confidence - 0.2
                 rules.append(ExtractedRule(object=obj, attribute=name, operator=op, value=value,
@@ -1021,19 +1091,22 @@ class RuleExtractor:
         lead_conditions: list[Condition] = []
         lead_exceptions: list[Condition] = []
         clause_attribute: str | None = None
+        lead_scope = False
         for index, (kind, line, doc) in enumerate(lines):
             ents = [(e.start_char, e.end_char, e.label_, e.ent_id_) for e in doc.ents]
             is_lead = index == 0 and len(lines) > 1 and bool(LEAD_IN.search(line))
             inherits = kind in ("item", "para")
             parser = _LineParser(line, ents, clause_topic if inherits else [],
                                  lead_conditions if inherits else [], lead_exceptions if inherits else [],
-                                 clause_attribute if inherits else None)
+                                 clause_attribute if inherits else None, lead_scope and inherits)
             rules.extend(parser.run())
             if index == 0:
                 clause_topic = parser.topic
                 if is_lead:
                     lead_conditions, lead_exceptions = _lead_conditions(parser)
                     clause_attribute = parser.subject_attribute
+                    lead_scope = bool(clause_topic) and clause_attribute is None \
+                        and bool(re.search(r"应符合下列", line))
         return rules
 
 

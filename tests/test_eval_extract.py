@@ -17,6 +17,7 @@ from extraction.models import Condition, ExtractedRule, ExtractionResult
 from extraction.parser import parse_standard
 from extraction.scorer import score
 from extraction.text import read_text_file
+from finetune.dataset import clause_key, forced_splits
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -64,12 +65,13 @@ def test_the_zhouyc98_converter(tmp_path):
 @needs_corpus
 def test_the_gold_is_structured_answers_keyed_by_clause_and_joined_with_the_text_at_run_time():
     split = json.loads((GOLD / "split.json").read_text(encoding="utf-8"))
-    assert len(split["dev"]) == len(split["heldout"]) == 40 and len(split["heldout2"]) == 30
-    parts = [set(split[p]) for p in ("dev", "heldout", "heldout2")]
+    assert len(split["dev"]) == len(split["heldout"]) == 40
+    assert len(split["heldout2"]) == len(split["heldout3"]) == 30
+    parts = [set(split[p]) for p in ("dev", "heldout", "heldout2", "heldout3")]
     assert sum(map(len, parts)) == len(set.union(*parts))  # disjoint
     standard = {c.number: c for c in parse_standard(read_text_file(FULL)).clauses}
     for name, part in (("gb50016-dev.jsonl", "dev"), ("gb50016-heldout.jsonl", "heldout"),
-                       ("gb50016-heldout2.jsonl", "heldout2")):
+                       ("gb50016-heldout2.jsonl", "heldout2"), ("gb50016-heldout3.jsonl", "heldout3")):
         lines = [json.loads(line) for line in (GOLD / name).read_text(encoding="utf-8").splitlines()]
         assert lines[0]["_meta"]["split"] == part
         assert [line["clause"] for line in lines[1:]] == split[part]
@@ -81,6 +83,11 @@ def test_the_gold_is_structured_answers_keyed_by_clause_and_joined_with_the_text
     assert sum(len(i.rules) for i in load_gold(GOLD / "gb50016-dev.jsonl")) == 171
     assert sum(len(i.rules) for i in load_gold(GOLD / "gb50016-heldout.jsonl")) == 185
     assert sum(len(i.rules) for i in load_gold(GOLD / "gb50016-heldout2.jsonl")) == 108
+    assert sum(len(i.rules) for i in load_gold(GOLD / "gb50016-heldout3.jsonl")) == 146
+    # every held-back part is test data for the fine-tuning set, never trained on
+    forced = forced_splits(GOLD)
+    assert all(forced[clause_key(split["standard"], c)] == "test"
+               for p in ("heldout", "heldout2", "heldout3") for c in split[p])
 
 
 def _strings(value) -> list[str]:
@@ -139,9 +146,11 @@ def test_eval_extract_on_the_dev_and_held_back_gold():
     assert dev.exit_code == 0, dev.output
     levels = json.loads(dev.stdout)["levels"]
     assert levels["operator+value"]["f1"] >= 0.95 and levels["+object"]["f1"] >= 0.90
-    # regression floors just under the figures docs/extraction.md reports (the goal is 0.90 / 0.75)
-    for name, value_floor, full_floor in (("gb50016-heldout.jsonl", 0.88, 0.72),
-                                          ("gb50016-heldout2.jsonl", 0.80, 0.57)):
+    # regression floors just under the figures docs/extraction.md reports (the goal is 0.90 / 0.75);
+    # heldout and heldout2 have been tuned on, heldout3 (grammar 1.2.0, blind) is the honest one
+    for name, value_floor, full_floor in (("gb50016-heldout.jsonl", 0.93, 0.84),
+                                          ("gb50016-heldout2.jsonl", 0.96, 0.88),
+                                          ("gb50016-heldout3.jsonl", 0.82, 0.68)):
         held = runner.invoke(app, ["eval", "extract", "--gold", str(GOLD / name), "-f", "json"])
         levels = json.loads(held.stdout)["levels"]
         assert levels["operator+value"]["f1"] >= value_floor and levels["+object"]["f1"] >= full_floor, name
