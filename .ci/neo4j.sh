@@ -25,7 +25,8 @@
 #   NEO4J_BOLT_PORT       Bolt port on 127.0.0.1 (default 7687)
 #   NEO4J_START_TIMEOUT   seconds to wait for readiness (default 240)
 #   NEO4J_STOP_TIMEOUT    seconds to wait after SIGTERM before SIGKILL (60)
-#   NEO4J_HEAP            max heap (default 768m; initial heap is 256m)
+#   NEO4J_HEAP            max heap (default 2g; initial heap is 256m; see the
+#                         transaction memory note in neo4j/neo4j.conf)
 #   NEO4J_JAVA_OPTS       extra JVM options, appended last
 #   PYTHON                Python with the `neo4j` driver (default $REPO/.venv)
 #   JAVA / JAVA_HOME      Java 17 or 21 (5.26 supports both)
@@ -240,9 +241,10 @@ render_conf() {
 
 java_opts() {
     JAVA_OPTS=(
-        # Small, fixed-ish heap: the CI box has 2 cores and tests are small.
+        # Bounded heap, sized for the largest test import (a 50,000-rule pack
+        # in one transaction, up to 1g of transaction memory: neo4j.conf).
         # (The page cache is off-heap; its size is in neo4j.conf.)
-        -Xms256m "-Xmx${NEO4J_HEAP:-768m}"
+        -Xms256m "-Xmx${NEO4J_HEAP:-2g}"
         -XX:+UseG1GC
         # Die loudly on OOM instead of limping on half-broken; the probe and
         # the tests then see a dead process and the log says why.

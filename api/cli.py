@@ -39,7 +39,7 @@ app.add_typer(graph_app, name="graph")
 
 StoreOption = Annotated[
     str | None,
-    typer.Option("--store", help="规则库：LadybugDB 文件路径，或 bolt:// / neo4j:// 地址；默认 $FIRECHECK_STORE 或用户数据目录。"),
+    typer.Option("--store", help="规则库：LadybugDB 文件路径，bolt:// / neo4j:// 地址，或 neo4j（即 $NEO4J_URI）；默认 $FIRECHECK_STORE 或用户数据目录。"),
 ]
 
 

@@ -109,6 +109,8 @@ class Neo4jStore(RuleStore):
             self.driver.verify_connectivity()
         except Exception as exc:
             self.driver.close()
+            if isinstance(exc, ValueError):  # e.g. a port that is not a number
+                raise StoreError(f"Neo4j 地址无效：{uri}（{exc}）") from None
             error = translate_error(uri, exc)
             if error is None:
                 raise

@@ -32,14 +32,18 @@ PROBE_DOUBLE = '"}) MATCH (m) DETACH DELETE m //'
 PROBE_BACKTICK = "`) MATCH (m) DETACH DELETE m //\\"
 
 
-def expected_counts(rows: GraphRows) -> dict[str, dict[str, int]]:
-    """Counts a graph holding exactly `rows` must show: one node per key, one edge per
-    distinct (from, to) pair whose ends both exist."""
-    keys = {label: {row[NODES[label][0]] for row in rows.nodes[label]} for label in NODES}
+def expected_counts(*imports: GraphRows) -> dict[str, dict[str, int]]:
+    """Counts a graph holding exactly these imports (of different standards) must show: one
+    node per key, one edge per distinct (from, to) pair whose ends both exist."""
+    keys = {label: {row[NODES[label][0]] for rows in imports for row in rows.nodes[label]}
+            for label in NODES}
+    pairs: dict[tuple[str, str, str], set[tuple[str, str]]] = {}
+    for rows in imports:
+        for edge, items in rows.edges.items():
+            pairs.setdefault(edge, set()).update((r["src"], r["dst"]) for r in items)
     edges = {kind: 0 for kind in EDGES}
-    for (kind, src, dst), items in rows.edges.items():
-        pairs = {(r["src"], r["dst"]) for r in items}
-        edges[kind] += sum(1 for a, b in pairs if a in keys[src] and b in keys[dst])
+    for (kind, src, dst), found in pairs.items():
+        edges[kind] += sum(1 for a, b in found if a in keys[src] and b in keys[dst])
     return {"nodes": {label: len(keys[label]) for label in NODES}, "edges": edges}
 
 
