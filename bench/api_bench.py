@@ -19,7 +19,6 @@ import asyncio
 import json
 import os
 import platform
-import re
 import shutil
 import socket
 import statistics
@@ -31,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+from bench import docs
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "benchmarks.md"
@@ -228,16 +228,8 @@ Reproduce: `.venv/bin/python -m bench.api_bench` (add `--write` to update this s
 
 
 def write_section(body: str, path: Path = DOC) -> None:
-    """Replace the body of the "## HTTP API" section, keeping every other section as it is."""
-    text = path.read_text(encoding="utf-8") if path.exists() else (
-        "# Benchmarks\n\nMeasured speed of firecheck's parts; each section says how to reproduce it.\n")
-    section = f"{SECTION}\n\n{body.strip()}\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}[ \t]*\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section + "\n", text, count=1).rstrip("\n") + "\n"
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text, encoding="utf-8")
+    """Replace the body of this benchmark's section of docs/benchmarks.md."""
+    docs.write_section(SECTION, body, path)
 
 
 def main(argv: list[str] | None = None) -> int:

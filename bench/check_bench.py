@@ -26,7 +26,6 @@ import gc
 import os
 import platform
 import random
-import re
 import statistics
 import sys
 import time
@@ -37,6 +36,7 @@ from typing import Any
 from graph.pack import load_builtin_pack
 from reasoning.checker import CompiledRuleSet, check
 from reasoning.design import parse_design
+from bench import docs
 
 SIZES = (100, 1_000, 10_000)
 TARGET_S = 1.0  # 10,000 elements in under 1 s on one core (issue 2)
@@ -298,16 +298,8 @@ def markdown(result: dict[str, Any], pinned: str) -> str:
 
 
 def write_section(body: str, path: Path = DOC) -> None:
-    """Replace the body of the "## Checker" section, keeping every other section as it is."""
-    text = path.read_text(encoding="utf-8") if path.exists() else (
-        "# Benchmarks\n\nMeasured speed of firecheck's parts; each section says how to reproduce it.\n")
-    section = f"{SECTION}\n\n{body.strip()}\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}[ \t]*\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section + "\n", text, count=1).rstrip("\n") + "\n"
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text, encoding="utf-8")
+    """Replace the body of this benchmark's section of docs/benchmarks.md."""
+    docs.write_section(SECTION, body, path)
 
 
 def profile(n: int, top: int = 25) -> None:

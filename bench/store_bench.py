@@ -37,6 +37,7 @@ from graph.pack import load_builtin_pack
 from graph.schema import rule_set_rows
 from graph.store import RuleStore
 from reasoning.rules import RuleSet
+from bench import docs
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 SECTION = "## Stores"
@@ -233,16 +234,8 @@ def section_body(result: dict[str, Any]) -> str:
 
 
 def write_section(body: str, path: Path = DOC) -> None:
-    """Replace the body of the "## Stores" section, keeping every other section as it is."""
-    text = path.read_text(encoding="utf-8") if path.exists() else (
-        "# Benchmarks\n\nMeasured speed of firecheck's parts; each section says how to reproduce it.\n")
-    section = f"{SECTION}\n\n{body.strip()}\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}[ \t]*\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section + "\n", text, count=1).rstrip("\n") + "\n"
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text, encoding="utf-8")
+    """Replace the body of this benchmark's section of docs/benchmarks.md."""
+    docs.write_section(SECTION, body, path)
 
 
 def main(argv: list[str] | None = None) -> int:
