@@ -148,12 +148,12 @@ OBJECTS: tuple[str, ...] = (
     "通风管道", "风管", "排风管道", "除尘器", "过滤器", "空气", "粉尘", "隧道", "人行通道",
     "疏散通道", "出口", "入口", "窗口", "下沉式广场", "室外开敞空间", "防风雨篷",
     "防烟楼梯间前室", "消防电梯前室", "木结构建筑", "木骨架组合墙体", "冷库", "氨压缩机房",
-    "加工车间", "门斗", "灭火器", "固定顶罐", "浮顶罐", "卧式储罐", "立式储罐", "球形储罐",
+    "加工车间", "门斗", "灭火器", "内部装修材料", "装修材料", "防火隔间", "固定顶罐", "浮顶罐", "卧式储罐", "立式储罐", "球形储罐",
 )
 
 # A noun-phrase that ends in one of these characters is taken to name a thing (not a property):
 # `保护层厚度` → object 保护层, attribute 厚度; `倾斜角度` stays one attribute.
-OBJECT_TAILS = set("门墙梯道间口室层库房罐板场区线管井窗柱梁顶面站厅所物筑帘廊台池棚车器阀栓堤组街铺材堂院馆舍楼杆槽箱缝")
+OBJECT_TAILS = set("炉门墙梯道间口室层库房罐板场区线管井窗柱梁顶面站厅所物筑帘廊台池棚车器阀栓堤组街铺材堂院馆舍楼杆槽箱缝")
 
 UNIT_PATTERN = "|".join(sorted((re.escape(u) for u in UNITS), key=len, reverse=True))
 

@@ -39,7 +39,7 @@ from .models import Condition, ExtractedRule, ExtractionResult
 from .text import normalize
 
 NAME = "rules"
-VERSION = "1.2.0"
+VERSION = "1.3.0"
 
 # --- spaCy pipeline ----------------------------------------------------------------------------
 
@@ -127,7 +127,7 @@ DETERMINERS = ("每个", "每间", "每层", "每座", "每部", "每樘", "每�
                "其中", "同一")
 SUBJECT_SUFFIXES = ("之间", "内外", "周围", "两侧", "单侧", "一侧", "下面", "上面", "下部", "上部", "四周", "周边",
                     "附近", "内", "外", "上", "中")
-PSEUDO_HEADS = ("防火设计", "设置", "敷设", "布置", "设计", "安全疏散距离", "四周", "周围", "附近",
+PSEUDO_HEADS = ("最近边缘", "防火设计", "设置", "敷设", "布置", "设计", "安全疏散距离", "四周", "周围", "附近",
                 "适当位置", "明显位置", "范围", "上方", "下方", "顶部", "底部")
 VALUE_STOP = re.compile(r"[，。；,;]|并|且|(?<=.)与(?!.{0,14}相适应)|(?<=.)在|进行|(?<=.)做|(?<=[^制操工])作(?!用)|以便|用于")
 CALCULATION_LEAD = re.compile(r"^(?:根据[^，]*?)?(?:按|以)(?:每\d+(?:人|m2))?的?|^根据[^，]*$")
@@ -256,7 +256,13 @@ def _clean_object(text: str) -> str:
             and not match.group(1).endswith(("室", "井", "户")) \
             and not match.group(2).startswith(("侧", "墙", "院", "走", "间", "庭", "心", "部", "廊", "外", "天")):
         text = match.group(2)
-    return _strip_determiners(text)
+    text = _strip_determiners(text)
+    # 避难走道防火隔墙 → 防火隔墙: a lexicon thing owned by another lexicon thing is the constrained one
+    if text not in OBJECTS:
+        for split in range(2, len(text) - 1):
+            if text[:split] in OBJECTS and text[split:] in OBJECTS and text[split - 1] in "道间室厅":
+                return text[split:]
+    return text
 
 
 def noun_objects(np: str, relational: bool = False) -> list[str]:
@@ -286,11 +292,20 @@ def noun_objects(np: str, relational: bool = False) -> list[str]:
     # 公共建筑、建筑高度大于54m的住宅建筑: a listed object before a relative clause keeps its place
     first_de = _last_de(np.split("的")[0] + "的") if "的" in np else -1
     listed = _split_top(np[:first_de], "、") if first_de > 0 else []
-    if len(listed) > 1 and re.search(r"大于|小于|不超过|不低于|超过|低于|设置|[设充具含]有|用于|采用", listed[-1][0]):
+    relative_start = r"大于|小于|不超过|不低于|超过|低于|设置|[设充具含]有|用于|采用|储存|生产|使用|发生|仍需|需要"
+    # A、B和储存…的C / A以及发生火灾时…的C: the last listed object comes before 和/以及
+    last = re.match(r"^(.+?)(以及|和|及)(.*)$", listed[-1][0]) if listed else None
+    if last and not (re.search(relative_start, last.group(3)) and not re.search(relative_start, last.group(1))):
+        last = None
+    if (len(listed) > 1 or last) and re.search(relative_start, listed[-1][0]):
         lead = "、".join(piece for piece, _ in listed[:-1])
+        skip = len(lead) + 1
+        if last:
+            lead += ("、" if lead else "") + last.group(1)
+            skip = len(lead) + len(last.group(2))
         lead_objects = noun_objects(lead)
         if lead_objects and all(_is_object_word(o) and len(o) >= 3 for o in lead_objects):
-            rest = noun_objects(np[len(lead) + 1:], relational)
+            rest = noun_objects(np[skip:], relational)
             return lead_objects + [o for o in rest if o not in lead_objects]
     de = _last_de(np)
     while de >= 0 and np[de + 1:] in PSEUDO_HEADS:
@@ -318,7 +333,12 @@ def noun_objects(np: str, relational: bool = False) -> list[str]:
                 len(piece) == 1 or (len(piece) <= 2 and piece in merged[0])
                 or (joiner == "、" and piece[-1:] in "甲乙丙丁戊" and merged[0][0] in "甲乙丙丁戊")
                 or (joiner == "、" and piece.endswith("单") and merged[0].startswith("多"))
-                or (joiner == "或" and len(piece) <= 2 and piece[0] == merged[0][0])) \
+                or (joiner == "或" and len(piece) <= 2 and piece[0] == merged[0][0])
+                or (joiner in "、或" and piece in ("单层", "地下") and merged[0].startswith(("多层", "半地下")))
+                # 可燃、难燃保温材料 / 明火或高温部位: a bare modifier shares the next piece's head
+                or (joiner in "、或" and 2 <= len(piece) <= 3 and piece not in OBJECTS
+                    and piece[-1] not in OBJECT_TAILS and (piece[-1] in merged[0][:len(piece) + 1]
+                                                           or (joiner == "或" and len(piece) == 2)))) \
                 and not (joiner == "或" and piece in OBJECTS and merged[0] in OBJECTS):
             merged[0] = piece + joiner + merged[0]
         else:
@@ -499,6 +519,10 @@ class _LineParser:
             state.topic = noun_objects(body[2:]) or state.topic
             state.local_topic = True
             return
+        if re.match(r"^(?:其他|其余)[^的，]{1,10}$", body) and state.topic and not self._has_modal(part, offset):
+            # 一类X的Y不应小于1.5h；其他X，不应小于1.0h: a scope, the thing stays
+            state.conditions.append(Condition(attribute=body, operator="==", value=True))
+            return
         if (body.startswith(("当", "如", "若")) or re.search(r"时\)?$", body)) \
                 and not re.search(r"时.*(?:应|宜|必须|不得|严禁)", body):
             self.condition(part, offset, state)
@@ -609,6 +633,9 @@ class _LineParser:
         objects, subject_attr = self._subject(region, state, continuing)
         if listed and not region and len(listed) > 1:
             objects = list(listed)  # A，B，C和D，应设置…
+        elif listed and len(listed) > 1 and re.match(r"^其(?!他|余|中)", region) \
+                and subject_attr is not None and not split_subject(region[1:])[0].strip():
+            objects = list(listed)  # A，B，C和D，其耐火等级不应低于…
         elif listed and objects and not continuing and all(_is_object_word(o) for o in objects) and (
                 (subject_attr is None and _last_de(region) < 0)
                 or (subject_attr is not None and subject_attr.endswith(RELATIONAL_ATTRIBUTES))):
@@ -617,7 +644,7 @@ class _LineParser:
         # `每个防火分区不应少于1台`: a distributive scope, the counted thing is the topic
         scope_objects = (self._inherit(state, True) if region.startswith("每") and attr is None
                          and _last_de(region) < 0 else None)
-        if objects and region and not region.startswith("其"):
+        if objects and region and not region.startswith(("其", "该")):  # 该X: an anaphor, not a new topic
             state.topic, state.local_topic = objects, True
         if not objects:
             objects = self._inherit(state, continuing)
@@ -972,10 +999,15 @@ class _LineParser:
             if not parsed:
                 break
             position = parsed[2]
+        # 不低于3.00h且不开洞的隔墙: a second modifier joined by 且 before the same 的
+        joined = re.match(r"且[^，。；,;的应宜]{1,12}(?=的)", text[position:])
+        if joined and not any(c[2] in ("CMP", "MODAL", "REQ") and position < c[0] < position + joined.end()
+                              for c in part.ents):
+            position += joined.end()
         if not text.startswith("的", position):
             return None, []
         head_start = position + 1
-        stop = r"[，。；,;、]|和|及|与|或|并|且|进行|分隔|作为|通至|通向|(?<=.)在"
+        stop = r"[，。；,;、]|和|及|与|或|并|且|进行|(?:完全|相互)?分隔|作为|通至|通向|(?<=.)在"
         head = text[head_start: head_start + _cut(text[head_start:], stop)]
         objects = noun_objects(head)
         extras: list[tuple[Any, str | None, list[str]]] = []
@@ -1092,22 +1124,72 @@ class RuleExtractor:
         lead_exceptions: list[Condition] = []
         clause_attribute: str | None = None
         lead_scope = False
+        distributed: list[ExtractedRule] = []   # `下列X应设置Y：` then noun-phrase items
+        clause_items_used = False
         for index, (kind, line, doc) in enumerate(lines):
             ents = [(e.start_char, e.end_char, e.label_, e.ent_id_) for e in doc.ents]
             is_lead = index == 0 and len(lines) > 1 and bool(LEAD_IN.search(line))
             inherits = kind in ("item", "para")
+            if kind == "para":
+                distributed = []   # a new paragraph ends the lead-in's items
+            if distributed and kind == "item" and not _line_has_modal(ents):
+                objects = _item_objects(line)
+                if objects:
+                    if not clause_items_used:   # the items replace the lead-in's X
+                        rules = [r for r in rules if not any(_same_but_object(r, d) for d in distributed)]
+                        clause_items_used = True
+                    rules.extend(r.model_copy(update={"object": o}) for o in objects for r in distributed)
+                    continue
             parser = _LineParser(line, ents, clause_topic if inherits else [],
                                  lead_conditions if inherits else [], lead_exceptions if inherits else [],
                                  clause_attribute if inherits else None, lead_scope and inherits)
-            rules.extend(parser.run())
+            produced = parser.run()
+            rules.extend(produced)
+            if is_lead and DISTRIBUTING_LEAD.search(line):
+                for rule in produced:   # one copy per requirement, whatever the lead-in's objects
+                    if not any(_same_but_object(rule, d) for d in distributed):
+                        distributed.append(rule)
             if index == 0:
                 clause_topic = parser.topic
                 if is_lead:
                     lead_conditions, lead_exceptions = _lead_conditions(parser)
                     clause_attribute = parser.subject_attribute
+                    kept = re.search(r"保持一定的?(距离|间距)", line)   # X与Y之间应保持一定距离，并应符合下列规定：
+                    if clause_attribute is None and kept:
+                        clause_attribute = kept.group(1)
                     lead_scope = bool(clause_topic) and clause_attribute is None \
                         and bool(re.search(r"应符合下列", line))
         return rules
+
+
+DISTRIBUTING_LEAD = re.compile(r"下列[^，。；：应宜]{0,12}(?:应|宜|必须|严禁|不应|不宜|不得)(?!符合)[^：]*[：:]\s*$")
+
+
+def _line_has_modal(ents: list[Ent]) -> bool:
+    return any(label in ("MODAL", "REQ") or (label == "CMP" and kid.split("|")[1])
+               for _, _, label, kid in ents)
+
+
+def _same_but_object(a: ExtractedRule, b: ExtractedRule) -> bool:
+    return (a.attribute, a.operator, a.value, a.unit, a.strength) == \
+        (b.attribute, b.operator, b.value, b.unit, b.strength)
+
+
+def _item_objects(line: str) -> list[str]:
+    """The things an item of `下列X应…：` names (`每座占地面积大于600m2的火柴仓库；` → 火柴仓库)."""
+    out: list[str] = []
+    for piece in re.split(r"[，；;。]", line):
+        piece = piece.strip()
+        if not piece or re.search(r"为|采取|设置|采用|符合|按|具有|满足|要求|条件", piece):
+            continue
+        pieces = [piece]
+        own = re.match(r"^([^的]+?)及其([^的]+)$", piece)   # 一类高层公共建筑及其地下、半地下室
+        if own:
+            pieces = [own.group(1), own.group(2)]
+        for obj in [o for p in pieces for o in ([p] if "、" in p and len(pieces) > 1 and _is_object_word(p.split("、")[-1]) else noun_objects(p))]:
+            if obj not in out:
+                out.append(obj)
+    return out
 
 
 def _lead_conditions(parser: _LineParser) -> tuple[list[Condition], list[Condition]]:

@@ -146,3 +146,21 @@ def test_noun_phrases_give_their_head_and_one_object_per_listed_thing():
     assert noun_objects("甲、乙、丙类厂房(库房)") == ["甲、乙、丙类厂房(库房)"]
     assert noun_objects("学校、图书馆的阅览室和报告厅等人员密集场所") == ["人员密集场所"]
     assert noun_objects("零位罐与所属铁路装卸线", relational=True) == ["零位罐"]
+
+
+def test_grammar_1_3_0_lists_lead_in_items_and_modifiers(rules):
+    # `下列X应…：` with noun-phrase items: each item's things take the lead-in's requirements
+    items = rules.extract("下列档案库应设置火灾自动报警系统，并宜采用感烟探测器：\n"
+                          "1每座建筑面积大于500m2的纸质档案库；\n2胶片库和磁带库。")
+    assert sorted({(r.object, r.attribute, r.strength) for r in items.rules}) == sorted(
+        (o, a, s) for o in ("纸质档案库", "胶片库", "磁带库") for a, s in (("设置", "应"), ("采用", "宜")))
+    # a list of subjects before 其, and a listed object before `和` + a relative clause
+    listed = rules.extract("档案库，阅览室，存放胶片的档案库和资料室，其耐火等级不应低于二级。")
+    assert [r.object for r in listed.rules] == ["档案库", "阅览室", "档案库", "资料室"]
+    assert noun_objects("阅览室、资料室和储存胶片的档案库") == ["阅览室", "资料室", "档案库"]
+    # a second modifier joined by 且 before the same 的: the thing is still the rule's object
+    joined = rules.extract("档案库之间应采用耐火极限不低于3.00h且不开洞的防火隔墙完全分隔。")
+    assert brief(joined) == [("防火隔墙", "耐火极限", ">=", 3.0, "h", "应")]
+    # `其他X，` after a requirement is a scope: the thing stays
+    scope = rules.extract("甲类档案库的疏散照明的连续供电时间不应小于1.5h；其他档案库，不应小于1.0h。")
+    assert [r.object for r in scope.rules] == ["疏散照明", "疏散照明"]
