@@ -39,7 +39,7 @@ from .models import Condition, ExtractedRule, ExtractionResult
 from .text import normalize
 
 NAME = "rules"
-VERSION = "1.3.0"
+VERSION = "1.4.0"
 
 # --- spaCy pipeline ----------------------------------------------------------------------------
 
@@ -129,10 +129,10 @@ SUBJECT_SUFFIXES = ("之间", "内外", "周围", "两侧", "单侧", "一侧", 
                     "附近", "内", "外", "上", "中")
 PSEUDO_HEADS = ("最近边缘", "防火设计", "设置", "敷设", "布置", "设计", "安全疏散距离", "四周", "周围", "附近",
                 "适当位置", "明显位置", "范围", "上方", "下方", "顶部", "底部")
-VALUE_STOP = re.compile(r"[，。；,;]|并|且|(?<=.)与(?!.{0,14}相适应)|(?<=.)在|进行|(?<=.)做|(?<=[^制操工])作(?!用)|以便|用于")
+VALUE_STOP = re.compile(r"[，。；,;]|或具有[^，。；]*功能|(?<=.)将(?=[^，。；]{1,20}(?:封堵|填塞|填实|分隔|隔开))|并|且|(?<=.)与(?!.{0,14}相适应)|(?<=.)在|进行|(?<=.)做|(?<=[^制操工])作(?!用)|以便|用于")
 CALCULATION_LEAD = re.compile(r"^(?:根据[^，]*?)?(?:按|以)(?:每\d+(?:人|m2))?的?|^根据[^，]*$")
 PLACE_WORDS = set(SUBJECT_SUFFIXES + PSEUDO_HEADS) | {"外侧", "内侧", "两端", "端部", "周边", "侧面"}
-VALUE_TRAILING = ("填塞密实", "填塞", "填实", "分隔", "制作", "保护", "封堵", "供暖", "处理", "隔开", "防护", "密封", "等措施")
+VALUE_TRAILING = ("填塞密实", "填塞", "填实", "分隔", "制作", "保护", "封堵", "供暖", "处理", "隔开", "防护", "密封", "等措施", "供气")
 NUMERIC_END = re.compile(r"^(?:$|[，。；、：:)）的且并和及或时处,;(（]|计算|范围|以上|以下|以内|之内|之间|$)")
 ORDINAL_RE = re.compile(r"^([一二三四]级|[甲乙丙丁]级|[A-D]\d?级|B[12](?!\d))")
 COND_VERBS = re.compile(r"采用|设置|贴邻|与|设有|需|确需|位于|布置|穿越|敷设|通向|连接|利用|进行|仅符合|符合|为")
@@ -257,6 +257,18 @@ def _clean_object(text: str) -> str:
             and not match.group(2).startswith(("侧", "墙", "院", "走", "间", "庭", "心", "部", "廊", "外", "天")):
         text = match.group(2)
     text = _strip_determiners(text)
+    # 一、二级耐火等级老年人照料设施 → 老年人照料设施: a fire-resistance grade is scope (a bare 建筑 keeps it)
+    graded = re.match(r"^[一二三四](?:[、和或][一二三四])*级耐火等级的?(.{2,})$", text)
+    if graded and graded.group(1) != "建筑":
+        text = graded.group(1)
+    # 两车道 → 车道: a bare count before a lexicon thing is not part of its name
+    counted = re.match(r"^(?:两|[二三四五六七八九十]+)(?:个|座|部|樘|条)?(.{2,})$", text)
+    if counted and counted.group(1) in OBJECTS:
+        text = counted.group(1)
+    # 建筑外墙上门 → 门: a door or window in a wall or floor is the constrained thing
+    placed = re.match(r"^(.{2,}[墙板])上的?(.+)$", text)
+    if placed and (placed.group(2) in OBJECTS or placed.group(2)[-1] in OBJECT_TAILS):
+        text = placed.group(2)
     # 避难走道防火隔墙 → 防火隔墙: a lexicon thing owned by another lexicon thing is the constrained one
     if text not in OBJECTS:
         for split in range(2, len(text) - 1):
@@ -455,6 +467,7 @@ class _LineParser:
         self.base_conditions = list(conditions)
         self.base_exceptions = list(exceptions)
         self.rules: list[ExtractedRule] = []
+        self.prev_objects: list[str] = []   # the last objects of the segment before
 
     # -- structure --
 
@@ -498,10 +511,17 @@ class _LineParser:
         if state.topic:
             self.topic = state.topic
         self.last_attribute = state.last_attribute
+        self.prev_objects = state.last_objects
 
     def part(self, part: Part, state: SegmentState) -> None:
         text = part.text
         offset = 0
+        inner = re.match(r"^([^，除应宜不]{1,12}?)除(.+?)(?:以)?外$", text)
+        if inner and not re.search(r"本规范|另有规定|国家|现行", inner.group(2)):
+            # 井壁除设置…外，不应设置其他开口: the exception sits inside the subject; the thing is 井壁
+            state.exceptions.append(Condition(attribute=inner.group(2), operator="==", value=True))
+            part = self._part(part.start, part.start + len(inner.group(1)))
+            text = part.text
         exc = re.match(r"^除(.+?)(?:以)?外", text)
         if exc:
             content = exc.group(1)
@@ -526,6 +546,12 @@ class _LineParser:
         if (body.startswith(("当", "如", "若")) or re.search(r"时\)?$", body)) \
                 and not re.search(r"时.*(?:应|宜|必须|不得|严禁)", body):
             self.condition(part, offset, state)
+            return
+        first_party = state.last_objects or self.prev_objects
+        if body.startswith("与") and offset == 0 and first_party and not self._has_modal(part, offset) \
+                and not any(e[2] == "CMP" for e in part.ents) and "的" not in body:
+            # A与B的防火间距不宜小于50m；与C，不宜小于30m: C is the second party, the thing stays A
+            state.topic, state.local_topic, state.last_objects = list(first_party), True, list(first_party)
             return
         if not self._has_modal(part, offset):
             inherited = state.pending_strength or (

@@ -164,3 +164,25 @@ def test_grammar_1_3_0_lists_lead_in_items_and_modifiers(rules):
     # `其他X，` after a requirement is a scope: the thing stays
     scope = rules.extract("甲类档案库的疏散照明的连续供电时间不应小于1.5h；其他档案库，不应小于1.0h。")
     assert [r.object for r in scope.rules] == ["疏散照明", "疏散照明"]
+
+
+def test_grammar_1_4_0_scope_words_exceptions_in_subjects_and_second_parties(rules):
+    # a fire-resistance grade is scope, not part of the object (a bare 建筑 keeps it)
+    graded = rules.extract("一、二级耐火等级档案馆的建筑高度不应大于24m。")
+    assert brief(graded) == [("档案馆", "建筑高度", "<=", 24, "m", "应")]
+    # a door in a wall: the door is the constrained thing
+    door = rules.extract("档案库外墙上门的耐火完整性不应低于0.50h。")
+    assert [r.object for r in door.rules] == ["门"]
+    # 除…外 inside a subject: the exception's things are not objects
+    inner = rules.extract("档案库隔墙除设置观察窗外，不应设置其他开口。")
+    assert [(r.object, r.attribute, r.operator, r.value) for r in inner.rules] == [
+        ("档案库隔墙", "设置", "!=", "其他开口")]
+    assert inner.rules[0].exceptions[0].attribute == "设置观察窗"
+    # `A与B的…不应小于X；与C，不应小于Y`: C is the second party, the thing stays A
+    parties = rules.extract("档案库与阅览室的防火间距不应小于10m；与锅炉房，不宜小于25m。")
+    assert [r.object for r in parties.rules] == ["档案库", "档案库"]
+    # value boundaries: `将…封堵` and `或具有…功能` end the value; `表面平均温度` is one attribute
+    sealed = rules.extract("档案库的管道应采用防火封堵材料将管道周围的空隙填实。")
+    assert [r.value for r in sealed.rules] == ["防火封堵材料"]
+    warm = rules.extract("散热器表面平均温度不应超过80℃。")
+    assert [(r.object, r.attribute) for r in warm.rules] == [("散热器", "表面平均温度")]
