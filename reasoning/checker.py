@@ -374,10 +374,6 @@ class _Evaluator:
             text = f"{label}（{format_value(value, unit_of_key(key))}）{stated}"
         return _Outcome(truth, (), text if truth else f"不满足：{text}")
 
-    def _fact_name(self, path: str) -> str:
-        scope, key = path.split(".", 1)
-        return f"building.{key}" if scope == "building" else f"{self._owner()}.{key}"
-
     def any_of(self, group: AnyOf) -> _Outcome:
         """OR: one true test settles it; false only when every test is false."""
         missing: list[str] = []

@@ -142,11 +142,15 @@ def managed_neo4j() -> str:
 
 # --- CLI ------------------------------------------------------------------------------------
 
-def firecheck(*args: str, env: dict[str, str] | None = None,
-              timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    """Run the installed `firecheck` command as a user would (own process, real exit code)."""
+def firecheck(*args: str, env: dict[str, str] | None = None, timeout: float = 120,
+              inherit: bool = True) -> subprocess.CompletedProcess[str]:
+    """Run the installed `firecheck` command as a user would (own process, real exit code).
+
+    `env` is added to this process's environment; with inherit=False it is the whole
+    environment (tests that must not see the caller's FIRECHECK_* / NEO4J_* settings)."""
     script = Path(sys.executable).with_name("firecheck")
     command = [str(script)] if script.exists() else \
         [sys.executable, "-c", "from api.cli import main; main()"]
-    return subprocess.run([*command, *args], capture_output=True, text=True, timeout=timeout,
-                          env={**os.environ, **(env or {})}, cwd=REPO, check=False)
+    return subprocess.run([*command, *args], capture_output=True, text=True, encoding="utf-8",
+                          timeout=timeout, env={**os.environ, **(env or {})} if inherit else env,
+                          cwd=REPO, check=False)

@@ -8,12 +8,12 @@ import json
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from graph.pack import load_builtin_pack
+from conftest import firecheck as run_firecheck
 
 # A five-storey office that meets every rule the pack has for it (no fail, no unknown), plus a
 # flower bed that no rule knows.
@@ -45,11 +45,8 @@ def _failing() -> dict:
 
 
 def firecheck(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    script = Path(sys.executable).with_name("firecheck")
-    command = [str(script)] if script.exists() else [
-        sys.executable, "-c", "from api.cli import main; main()"]
-    return subprocess.run([*command, *args], capture_output=True, text=True, encoding="utf-8",
-                          env=env, timeout=120)
+    """The CLI in its own process, with exactly `env` (no inherited FIRECHECK_* / NEO4J_*)."""
+    return run_firecheck(*args, env=env, inherit=False)
 
 
 def _env(home: Path) -> dict[str, str]:

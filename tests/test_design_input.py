@@ -8,12 +8,11 @@ import copy
 import json
 import os
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from reasoning.design import DesignError, parse_design
+from conftest import firecheck as run_firecheck
 
 BUILDING = {"id": "B", "use": "办公", "height_m": 20, "storeys_above": 5}
 
@@ -27,11 +26,8 @@ def stair(**attributes: object) -> dict:
 
 
 def firecheck(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    script = Path(sys.executable).with_name("firecheck")
-    command = [str(script)] if script.exists() else [
-        sys.executable, "-c", "from api.cli import main; main()"]
-    return subprocess.run([*command, *args], capture_output=True, text=True, encoding="utf-8",
-                          env=env, timeout=120)
+    """The CLI in its own process, with exactly `env` (no inherited FIRECHECK_* / NEO4J_*)."""
+    return run_firecheck(*args, env=env, inherit=False)
 
 
 @pytest.fixture(scope="module")

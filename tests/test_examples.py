@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ import pytest
 from graph.pack import load_builtin_pack
 from reasoning.checker import CompiledRuleSet, check
 from reasoning.design import parse_design
+from conftest import firecheck as run_firecheck
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"  # CI keeps a copy of shared/ beside the clone
@@ -35,11 +35,8 @@ def _pairs(findings: list[dict], status: str) -> set[tuple[str, str]]:
 
 
 def _firecheck(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    script = Path(sys.executable).with_name("firecheck")
-    command = [str(script)] if script.exists() else [
-        sys.executable, "-c", "from api.cli import main; main()"]
-    return subprocess.run([*command, *args], capture_output=True, text=True, encoding="utf-8",
-                          env=env, timeout=120)
+    """The CLI in its own process, with exactly `env` (no inherited FIRECHECK_* / NEO4J_*)."""
+    return run_firecheck(*args, env=env, inherit=False)
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,7 @@ must be turned into an ordinary case); it does not count as coverage."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 import pytest
@@ -37,11 +38,9 @@ def _param(c: RuleCase):
     return pytest.param(c, id=c.name, marks=marks)
 
 
-def _fact_name(missing: str) -> str:
-    """A missing fact may carry an explanation after its name, in full-width brackets, e.g.
-    `R-1.position（'袋形走道两侧或尽端' 不足以判定：…）`: the name is what the case compares. The
-    building's own attributes must be named `building.<key>`, never by the building's id."""
-    return missing.split("（", 1)[0]
+# A missing fact is named by its path alone: `building.<key>` for the building's facts (never by
+# the building's id), `<ID>.<key>` for an element's.
+FACT_PATH = re.compile(r"^[^.\s（]+\.[a-z0-9_]+$")
 
 
 def _finding(c: RuleCase):
@@ -59,7 +58,8 @@ def test_rule_case(c: RuleCase) -> None:
     detail = f"{finding.status}: {finding.message} | because: {finding.because}"
     assert finding.status == c.status, detail
     if c.status == "unknown":
-        missing = [_fact_name(m) for m in finding.missing_facts]
+        missing = finding.missing_facts
+        assert all(FACT_PATH.match(m) for m in missing), f"not bare fact paths: {missing}"
         assert c.missing in missing, f"missing_facts {finding.missing_facts}; {detail}"
         assert not any(m.startswith(f"{BUILDING_ID}.") for m in missing), (
             f"building facts are named building.<key>: {finding.missing_facts}")
