@@ -10,8 +10,7 @@ Conventions:
 - `missing` names a fact that must appear in the finding's `missing_facts`. Facts of the building
   are written `building.<key>`, also when the rule is about the building itself (the finding's
   element is then the building's id, but its missing attributes are `building.fire_elevators`,
-  never `B1.fire_elevators`). A missing fact may carry an explanation in full-width brackets
-  (`R-1.position（'袋形走道两侧或尽端' 不足以判定：…）`); the name before it is what is compared.
+  never `B1.fire_elevators`). Missing facts are bare paths; why a fact matters is in `because`.
 - Flags that select a stricter or a more lenient cell or requirement have no default: 病房
   (`ward`), 楼梯间的首层疏散门 (`first_storey`), 与电梯井相邻 (`next_to_lift_shaft`), 地下人员密集的
   厅、室 (`dense_assembly`). A case states them, or expects `unknown` where the readings disagree
