@@ -22,7 +22,7 @@ from .lexicon import (
     COMPARATORS, COMPATIBLE, REQUIREMENTS, UNITS, attribute_dimension, operator_of, unit_dimension,
 )
 from .models import Condition, ExtractedRule, ExtractionResult, GateFailure
-from .text import compact, normalize
+from .text import compact, count_digits, normalize
 
 _NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?:/\d+)?(?![\d.])")
 _WORDS = sorted(set(COMPARATORS) | set(REQUIREMENTS), key=len, reverse=True)
@@ -71,7 +71,7 @@ def _comparator_before(text: str, position: int) -> str | None:
     found = _WORD_AT_END.search(window)
     if not found:
         window = re.sub(r"(?:按每\d+人|每\d+人|分别)$", "", window)
-        window = re.sub(r"(?:至少有|至少设置)$", "至少", re.sub(r"分别为$", "为", window))
+        window = re.sub(r"(?:至少(?:应|宜)?有|至少(?:应|宜)?设置)$", "至少", re.sub(r"分别为$", "为", window))
         found = _WORD_AT_END.search(window)
     if found:
         return _longest_at_end(window)
@@ -162,7 +162,7 @@ def _check(test: ExtractedRule | Condition, text: str, compact_text: str) -> tup
 def check_rule(rule: ExtractedRule, text: str, *, normalized: str | None = None,
                flat: str | None = None) -> GateFailure | None:
     """The first gate `rule` fails against `text`, or None."""
-    normalized = normalize(text) if normalized is None else normalized
+    normalized = count_digits(normalize(text)) if normalized is None else normalized
     flat = re.sub(r"\s+", "", normalized) if flat is None else flat
     failure = _check(rule, normalized, flat)
     if failure is None:
@@ -181,7 +181,7 @@ def check_rule(rule: ExtractedRule, text: str, *, normalized: str | None = None,
 def apply_gates(result: ExtractionResult) -> ExtractionResult:
     """Keep the rules that pass every gate; report the others in `gate_failures`."""
     kept, failures = [], list(result.gate_failures)
-    normalized = normalize(result.text)
+    normalized = count_digits(normalize(result.text))
     flat = re.sub(r"\s+", "", normalized)
     for rule in result.rules:
         failure = check_rule(rule, result.text, normalized=normalized, flat=flat)

@@ -31,7 +31,7 @@ NEGATED = {"<": ">=", ">": "<=", "<=": ">", ">=": "<", "==": "!=", "!=": "=="}
 ADVERBS = ("均", "分别", "各", "仍", "也", "都", "亦", "尚", "还", "至少", "最少", "一般")
 
 # Requirement verbs whose object is the required value (应采用 X → `==` X).
-REQUIREMENT_VERBS = ("采用", "设置", "为", "选用")
+REQUIREMENT_VERBS = ("采用", "设置", "为")
 VERB_FILLERS = ("", "只", "直接", "仅")
 
 # Words that contain a modal character but are not modal words; matched as plain words so that
@@ -52,7 +52,7 @@ _ATTRIBUTES: dict[str, tuple[str, ...]] = {
         "步行距离", "疏散距离", "安全疏散距离", "间距", "防火间距", "间隔距离", "进深", "厚度",
         "直径", "管径", "半径", "深度", "排距", "罐壁高度", "高差", "层高",
         "净距", "间隙", "水平间距", "垂直距离", "竖向距离", "行走距离", "长边长度", "转弯半径",
-        "短边", "长边", "距地面高度", "充实水柱",
+        "短边", "长边", "距地面高度", "充实水柱", "间隔",
     ),
     "area": (
         "面积", "建筑面积", "总建筑面积", "净面积", "有效面积", "开口面积", "占地面积",
@@ -97,7 +97,7 @@ UNITS: dict[str, str] = {
     "°": "angle", "度": "angle",
     "℃": "temperature", "°C": "temperature",
     "kg": "mass", "t": "mass", "吨": "mass",
-    "m3/h": "flow", "m3/s": "flow", "L/s": "flow", "m/s": "flow", "MPa": "flow", "kPa": "flow",
+    "m3/h": "flow", "m3/s": "flow", "次/h": "flow", "L/s": "flow", "m/s": "flow", "MPa": "flow", "kPa": "flow",
     "Pa": "flow", "lx": "flow", "kV": "flow", "V": "flow", "kW": "flow", "kVA": "flow",
     "kV·A": "flow", "MV·A": "flow",
     "人/m2": "ratio", "m2/人": "ratio", "人/百人": "ratio", "m/百人": "ratio",

@@ -36,7 +36,7 @@ from .lexicon import (
     RELATIONAL_ATTRIBUTES, REQUIREMENTS, UNIT_PATTERN,
 )
 from .models import Condition, ExtractedRule, ExtractionResult
-from .text import normalize
+from .text import count_digits, normalize
 
 NAME = "rules"
 VERSION = "1.4.0"
@@ -133,7 +133,7 @@ VALUE_STOP = re.compile(r"[，。；,;]|或具有[^，。；]*功能|(?<=.)将(?
 CALCULATION_LEAD = re.compile(r"^(?:根据[^，]*?)?(?:按|以)(?:每\d+(?:人|m2))?的?|^根据[^，]*$")
 PLACE_WORDS = set(SUBJECT_SUFFIXES + PSEUDO_HEADS) | {"外侧", "内侧", "两端", "端部", "周边", "侧面"}
 VALUE_TRAILING = ("填塞密实", "填塞", "填实", "分隔", "制作", "保护", "封堵", "供暖", "处理", "隔开", "防护", "密封", "等措施", "供气")
-NUMERIC_END = re.compile(r"^(?:$|[，。；、：:)）的且并和及或时处,;(（]|计算|范围|以上|以下|以内|之内|之间|$)")
+NUMERIC_END = re.compile(r"^(?:$|[，。；、：:)）的且并和及或时处,;(（]|计算|确定|范围|以上|以下|以内|之内|之间|$)")
 ORDINAL_RE = re.compile(r"^([一二三四]级|[甲乙丙丁]级|[A-D]\d?级|B[12](?!\d))")
 COND_VERBS = re.compile(r"采用|设置|贴邻|与|设有|需|确需|位于|布置|穿越|敷设|通向|连接|利用|进行|仅符合|符合|为")
 STOREY_WORD = re.compile(r"(?:首|顶|[一二三四五六七八九十\d]+|各|每|上部各)层$")
@@ -393,8 +393,8 @@ def split_subject(region: str) -> tuple[str, str | None]:
     coordinated attributes stay together (`耐火隔热性和耐火完整性`, split later)."""
     found = attribute_suffix(region)
     if not found:
-        verb = re.search(r"距离(?=[^的]{2,}$)", region)
-        if verb:  # 场地的边缘距离建筑外墙（不宜小于5m）: 距离 used as a verb
+        verb = re.search(r"距离?(?=[^的]{2,}$)", region)
+        if verb and (verb.start() > 0 or verb.group(0) == "距离"):  # 场地的边缘距离建筑外墙 / 下沿距室内地面（不宜大于…）: 距(离) as a verb
             return region[: verb.start()], "距离"
         return region, None
     start, word = found
@@ -408,6 +408,9 @@ def split_subject(region: str) -> tuple[str, str | None]:
     lead = region[de + 1:start]
     if re.match(r"^(?:单|每)[台个罐座层间]?$", lead):  # 单台容量, 每层建筑面积: one attribute
         return (region[:de] if de >= 0 else ""), region[de + 1:]
+    verb = re.search(r"(?:采用|采取|具有|满足)(?!.*(?:采用|采取|具有|满足))", lead)
+    if verb and de < 0:  # 防火隔墙在首层采用耐火极限不低于…: the verb's object is the attribute
+        return re.sub(r"(?<=.)在.*$", "", region[:verb.start()]), region[start:]
     if lead and (len(lead) > 6 or _is_object_word(lead) or re.search(r"[其和及与或、]", lead)):
         return region[:start], region[start:]
     return (region[:de] if de >= 0 else ""), region[de + 1:]
@@ -701,8 +704,9 @@ class _LineParser:
                                                       targets, subject_attr, state)
                 having = re.match(r"^(至少)?有(?=\d)", text[e:])
                 if having and negative == "0":
-                    consumed = self._count(part, e + having.end(), ">=" if having.group(1) else "==",
-                                           strength, state)
+                    least = having.group(1) or text[max(0, s - 2):s] in ("至少", "最少")
+                    consumed = self._count(part, e + having.end(), ">=" if least else "==",
+                                           strength, state, objects)
                 prev_end = e
                 continue
             if label == "REQ":
@@ -796,15 +800,20 @@ class _LineParser:
         self._equality(part, e, verb, op, strength, objects, attr, state)
         return e
 
-    def _count(self, part: Part, position: int, op: str, strength: str, state: SegmentState) -> int:
-        """设置N个X (或M部Y): a count of each thing named after its number."""
+    def _count(self, part: Part, position: int, op: str, strength: str, state: SegmentState,
+               subject: list[str] | None = None) -> int:
+        """设置N个X (或M部Y): a count of each thing named after its number; 至少应有两处与…连通:
+        a count of the subject itself when a verb phrase follows the number."""
         text = part.text
         count = re.match(rf"^(\d+)({COUNT_UNIT_PATTERN})", text[position:])
         end = position
         while count:
             np_start = position + count.end()
             np_end = np_start + _cut(text[np_start:], r"[，。；,;]|(?:或|和|及)(?=\d)|并|且")
-            for obj in noun_objects(text[np_start:np_end]):
+            noun = text[np_start:np_end]
+            counted = (subject or []) if re.match(r"^(?:与|和)", noun) or not noun \
+                else noun_objects(noun)
+            for obj in counted:
                 self._add(ExtractedRule(object=obj, attribute="数量", operator=op, value=int(count.group(1)),
                                         unit=count.group(2), strength=strength, confidence=0.8), state)
             end = np_end
@@ -831,6 +840,12 @@ class _LineParser:
             return
         # a value holding a comparator (应采用耐火极限不低于…的X) gives comparator rules only
         if any(label == "CMP" for s, _, label, _ in part.ents if e <= s < e + len(value)):
+            return
+        ranged = re.match(rf"^\d+(?:\.\d+)?(?:{UNIT_PATTERN})?[~～]\d+(?:\.\d+)?(?:{UNIT_PATTERN})?", value)
+        if ranged and verb == "为":  # 宜为1000m~1500m: a range, one value as written
+            for obj in objects:
+                self._add(ExtractedRule(object=obj, attribute=attr or verb, operator=op, value=ranged.group(0),
+                                        strength=strength, confidence=0.7), state)
             return
         if re.match(r"^\d", value):
             if verb == "为":  # 宜为1.1m / 可分别为10L/s和20L/s
@@ -927,6 +942,8 @@ class _LineParser:
         confidence = 0.9
         region = "" if first else text[region_start:s]
         region = re.sub(r"^(?:应|宜|可|必须|不应|不宜|不得|严禁)", "", region)
+        if attr and re.match(r"^(?:按|根据)[^，的]{1,12}$", region) and re.match(r"^(?:计算)?确定", text[vend:]):
+            region = ""  # X的通风量应按换气次数不少于3次/h确定: the basis is not the attribute
         # after 且/并 a new predicate begins: 应经计算确定且不应少于2个 / …内且保护层厚度
         cut = [m.end() for m in re.finditer(r"并且|而且|且|并", region)]
         if cut:
@@ -1093,7 +1110,7 @@ def _dedupe(conditions: list[Condition]) -> list[Condition]:
 def prepare_lines(text: str) -> list[tuple[str, str]]:
     """A clause's text → [(kind, line)]: kind is lead, item or note; item and note numbers,
     the clause number and table titles are removed."""
-    text = normalize(text)
+    text = count_digits(normalize(text))
     out: list[tuple[str, str]] = []
     raw_lines = [line for line in text.split("\n") if line.strip()]
     expanded: list[str] = []

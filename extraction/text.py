@@ -117,3 +117,16 @@ def normalize(text: str) -> str:
 def compact(text: str) -> str:
     """For comparing answers: normalised, without any whitespace."""
     return re.sub(r"\s+", "", normalize(text))
+
+
+# 至少应有两处 / 不应少于两个: a count written in Chinese numerals reads as digits. One character for
+# one, so offsets into the text stay valid (十 and larger are left alone).
+_CHINESE_DIGITS = str.maketrans("一二两三四五六七八九", "1223456789")
+_COUNT_NUMERAL = re.compile(
+    r"(?<=少于|多于|超过|不足|至少|应有|宜有|应设|宜设|设置|均有)([一二两三四五六七八九])"
+    r"(?=[处个部座台樘条道具支组根只套扇辆])")
+
+
+def count_digits(text: str) -> str:
+    """`text` with counts in Chinese numerals after a comparator or 有/设置 written as digits."""
+    return _COUNT_NUMERAL.sub(lambda m: m.group(1).translate(_CHINESE_DIGITS), text)
