@@ -129,7 +129,7 @@ SUBJECT_SUFFIXES = ("之间", "内外", "周围", "两侧", "单侧", "一侧", 
                     "附近", "内", "外", "上", "中")
 PSEUDO_HEADS = ("最近边缘", "防火设计", "设置", "敷设", "布置", "设计", "安全疏散距离", "四周", "周围", "附近",
                 "适当位置", "明显位置", "范围", "上方", "下方", "顶部", "底部")
-VALUE_STOP = re.compile(r"[，。；,;]|或具有[^，。；]*功能|(?<=.)将(?=[^，。；]{1,20}(?:封堵|填塞|填实|分隔|隔开))|并|且|(?<=.)与(?!.{0,14}相适应)|(?<=.)在|进行|(?<=.)做|(?<=[^制操工])作(?!用)|以便|用于")
+VALUE_STOP = re.compile(r"[，。；,;]|或具有[^，。；]*功能|或(?=[^，。；或]{1,12}(?:应|宜|必须|不应|不宜|不得))|(?<=.)将(?=[^，。；]{1,20}(?:封堵|填塞|填实|分隔|隔开))|并|且|(?<=.)与(?!.{0,14}相适应)|(?<=..)在|进行|(?<=.)做|(?<=[^制操工])作(?!用)|以便|用于")
 CALCULATION_LEAD = re.compile(r"^(?:根据[^，]*?)?(?:按|以)(?:每\d+(?:人|m2))?的?|^根据[^，]*$")
 PLACE_WORDS = set(SUBJECT_SUFFIXES + PSEUDO_HEADS) | {"外侧", "内侧", "两端", "端部", "周边", "侧面"}
 VALUE_TRAILING = ("填塞密实", "填塞", "填实", "分隔", "制作", "保护", "封堵", "供暖", "处理", "隔开", "防护", "密封", "等措施", "供气")
@@ -234,8 +234,8 @@ def _clean_object(text: str) -> str:
     text = _strip_determiners(text)
     if text.startswith("其") and not text.startswith(("其他", "其余", "其中")) and len(text) > 2:
         text = text[1:]
-    if text.startswith("独立") and text[2:] in OBJECTS:
-        text = text[2:]  # 直通室外的独立安全出口 → 安全出口
+    if text.startswith("独立") and len(text) >= 4 and _is_object_word(text[2:]):
+        text = text[2:]  # 直通室外的独立安全出口 → 安全出口, 独立甲、乙类单层厂房 → 甲、乙类单层厂房
     if text.startswith("该") and len(text) == 2 and text[1] in OBJECT_TAILS:
         text = text[1:]  # 该门 → 门
     if text.endswith("任一点"):
@@ -1050,7 +1050,7 @@ class _LineParser:
         if not text.startswith("的", position):
             return None, []
         head_start = position + 1
-        stop = r"[，。；,;、]|和|及|与|或|并|且|进行|(?:完全|相互)?分隔|作为|通至|通向|(?<=.)在"
+        stop = r"[，。；,;、]|和|及|与|或|并|且|进行|(?:完全|相互)分隔|分隔(?![体墙物带])|作为|通至|通向|(?<=.)在"
         head = text[head_start: head_start + _cut(text[head_start:], stop)]
         objects = noun_objects(head)
         extras: list[tuple[Any, str | None, list[str]]] = []
