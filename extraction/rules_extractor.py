@@ -269,6 +269,13 @@ def _clean_object(text: str) -> str:
     placed = re.match(r"^(.{2,}[墙板])上的?(.+)$", text)
     if placed and (placed.group(2) in OBJECTS or placed.group(2)[-1] in OBJECT_TAILS):
         text = placed.group(2)
+    # 隧道通向车行疏散通道入口 → 入口: a thing named by where it leads is the opening itself
+    leading = re.match(r"^.{1,12}?(?:通向|通往|通至)(.{2,})$", text)
+    if leading:
+        tail = next((leading.group(1)[i:] for i in range(len(leading.group(1)) - 1)
+                     if leading.group(1)[i:] in OBJECTS), None)
+        if tail:
+            text = tail
     # 避难走道防火隔墙 → 防火隔墙: a lexicon thing owned by another lexicon thing is the constrained one
     if text not in OBJECTS:
         for split in range(2, len(text) - 1):
@@ -398,6 +405,11 @@ def split_subject(region: str) -> tuple[str, str | None]:
             return region[: verb.start()], "距离"
         return region, None
     start, word = found
+    repeated = re.search(rf"的{re.escape(word)}(?=[和及、])", region[:start])
+    if repeated and region[start - 1] == "的":
+        # 车行横通道的间隔和隧道通向…入口的间隔: one attribute, two owners
+        region = region[:repeated.start()] + region[repeated.end():]
+        start -= repeated.end() - repeated.start()
     # coordinated attributes: 耐火隔热性和耐火完整性
     while start > 1 and region[start - 1] in "和及、与或":
         before = attribute_suffix(region[: start - 1])
@@ -667,7 +679,9 @@ class _LineParser:
             objects = list(listed)  # A，B，C和D，其耐火等级不应低于…
         elif listed and objects and not continuing and all(_is_object_word(o) for o in objects) and (
                 (subject_attr is None and _last_de(region) < 0)
-                or (subject_attr is not None and subject_attr.endswith(RELATIONAL_ATTRIBUTES))):
+                or (subject_attr is not None and subject_attr.endswith(RELATIONAL_ATTRIBUTES))
+                # 高层厂房，甲、乙类厂房的耐火等级…: listed things of the same kind share the attribute
+                or (subject_attr is not None and all(o[-2:] == objects[0][-2:] for o in listed))):
             objects = listed + [o for o in objects if o not in listed]  # A，B，C和D，应设置…
         attr = subject_attr
         # `每个防火分区不应少于1台`: a distributive scope, the counted thing is the topic
