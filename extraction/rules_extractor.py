@@ -458,6 +458,8 @@ class SegmentState:
     last_strength: str | None = None      # of the last requirement part (for 或…/并… parts)
     pending_strength: str | None = None   # 应保证/应使…，X不小于…: the next part is required
     listed: list[str] = field(default_factory=list)  # 甲区，乙区，丙区和丁区，应…: the list so far
+    start: int = 0                        # where the segment starts in the line
+    scope_candidate: list[str] = field(default_factory=list)  # 对于X, read as a scope for now
 
 
 CONNECTOR_RE = re.compile(r"^(?:并且|而且|同时|但|并|且|而|另|又)")
@@ -483,6 +485,7 @@ class _LineParser:
         self.base_exceptions = list(exceptions)
         self.rules: list[ExtractedRule] = []
         self.prev_objects: list[str] = []   # the last objects of the segment before
+        self.prev_scoped = False            # the segment before began with 对于X (a list of scopes)
 
     # -- structure --
 
@@ -519,7 +522,7 @@ class _LineParser:
 
     def segment(self, start: int, end: int) -> None:
         state = SegmentState(topic=list(self.topic), topic_attribute=self.topic_attribute,
-                             last_attribute=self.last_attribute)
+                             last_attribute=self.last_attribute, start=start)
         for part in self.parts(start, end):
             state.introduced, state.introducing = state.introducing, []
             self.part(part, state)
@@ -527,6 +530,7 @@ class _LineParser:
             self.topic = state.topic
         self.last_attribute = state.last_attribute
         self.prev_objects = state.last_objects
+        self.prev_scoped = self.text[start:end].lstrip().startswith("对于")
 
     def part(self, part: Part, state: SegmentState) -> None:
         text = part.text
@@ -551,7 +555,17 @@ class _LineParser:
             state.conditions.append(Condition(attribute=body[2:], operator="==", value=True))
             return
         if body.startswith("对于"):
-            state.topic = noun_objects(body[2:]) or state.topic
+            scoped = noun_objects(body[2:])
+            if offset == 0 and part.start == state.start and self.prev_objects and self.last_attribute \
+                    and not self.prev_scoped:
+                # X的面积不应小于…；对于高层建筑，不宜小于…: a scope of the requirement before,
+                # unless the next part names its own subject
+                state.scope_candidate = scoped
+                state.conditions.append(Condition(attribute=body[2:], operator="==", value=True))
+                state.topic, state.local_topic = list(self.prev_objects), True
+                state.topic_attribute = self.last_attribute
+                return
+            state.topic = scoped or state.topic
             state.local_topic = True
             return
         if re.match(r"^(?:其他|其余)[^的，]{1,10}$", body) and state.topic and not self._has_modal(part, offset):
@@ -660,6 +674,12 @@ class _LineParser:
         first = anchors[0][0]
         state.pending_strength = None
         raw_subject = text[offset:first]
+        if state.scope_candidate:
+            # 对于X，其…/对于X，Y应…: X was the topic after all (a bare comparator keeps the scope)
+            if self._trim(raw_subject) or anchors[0][2] != "CMP":
+                state.topic, state.topic_attribute = state.scope_candidate, self.topic_attribute
+                state.conditions = state.conditions[:-1]
+            state.scope_candidate = []
         continuing = bool(CONNECTOR_RE.match(raw_subject))
         # comparators in the subject (without their own modal) are conditions of the subject
         subj_conds, _ = self.comparisons(part, offset, first, state)
