@@ -138,6 +138,8 @@ ORDINAL_RE = re.compile(r"^([一二三四]级|[甲乙丙丁]级|[A-D]\d?级|B[12
 COND_VERBS = re.compile(r"采用|设置|贴邻|与|设有|需|确需|位于|布置|穿越|敷设|通向|连接|利用|进行|仅符合|符合|为")
 STOREY_WORD = re.compile(r"(?:首|顶|[一二三四五六七八九十\d]+|各|每|上部各)层$")
 COUNT_ATTRS = {"层": "层数", "人": "人数"}
+# parts of a thing: a requirement on one (窗口的…，下沿距地面不宜大于…) does not change the topic
+PART_WORDS = {"下沿", "上沿", "边缘", "外缘", "下檐", "底部", "顶部", "端部", "表面"}
 COUNT_UNIT_PATTERN = "|".join(sorted(COUNT_UNITS, key=len, reverse=True))
 
 
@@ -707,7 +709,8 @@ class _LineParser:
         # `每个防火分区不应少于1台`: a distributive scope, the counted thing is the topic
         scope_objects = (self._inherit(state, True) if region.startswith("每") and attr is None
                          and _last_de(region) < 0 else None)
-        if objects and region and not region.startswith(("其", "该")):  # 该X: an anaphor, not a new topic
+        if objects and region and not region.startswith(("其", "该")) \
+                and not all(o in PART_WORDS for o in objects):  # 该X: an anaphor; 下沿: a part of the topic
             state.topic, state.local_topic = objects, True
         if not objects:
             objects = self._inherit(state, continuing)
