@@ -249,6 +249,14 @@ def _clean_object(text: str) -> str:
             if text.endswith(suffix) and len(text) - len(suffix) >= 2:
                 text, changed = text[: -len(suffix)], True
                 break
+    # 住宅单元每层相邻两个安全出口 → 安全出口: a distributive scope inside the phrase, the thing after it
+    inner = list(re.finditer(r"每个|每层|每间|每座|相邻|两个", text))
+    if inner and inner[0].start() > 0 and len(text) - inner[-1].end() >= 2:
+        text = _strip_determiners(text[inner[-1].end():])
+    if text.endswith("最近边缘") and _is_object_word(text[:-4]):
+        text = text[:-4]   # 安全出口最近边缘之间的水平距离: the distance between the exits
+    if text.endswith("间") and len(text) >= 4 and text[-2] in "线物筑墙罐门窗口":
+        text = text[:-1]   # 道路中心线间的距离: 间 is "between"
     measured = re.sub(r"(?:周围|四周|两侧|周边)?\d+(?:\.\d+)?m(?:范围|以内|之内)?$", "", text)
     if measured != text and len(measured) >= 2:
         text = measured
@@ -367,6 +375,9 @@ def noun_objects(np: str, relational: bool = False) -> list[str]:
         joiner = sep
     if len(merged) > 1:  # 湿式与干式储罐: a bare modifier in a list is not an object
         merged = [m for m in merged if len(m) > 2 or m in OBJECTS or (m and m[-1] in OBJECT_TAILS)]
+    if relational and any("相邻" in m for m in merged):
+        # 每个防火分区的每个楼层、…相邻两个安全出口之间的距离: the scopes are not the measured pair
+        merged = [m for m in merged if "相邻" in m]
     objects = []
     for piece in merged:
         cleaned = _clean_object(piece)
@@ -701,7 +712,8 @@ class _LineParser:
             objects = list(listed)  # A，B，C和D，其耐火等级不应低于…
         elif listed and objects and not continuing and all(_is_object_word(o) for o in objects) and (
                 (subject_attr is None and _last_de(region) < 0)
-                or (subject_attr is not None and subject_attr.endswith(RELATIONAL_ATTRIBUTES))
+                or (subject_attr is not None and subject_attr.endswith(RELATIONAL_ATTRIBUTES)
+                    and "相邻" not in region)
                 # 高层厂房，甲、乙类厂房的耐火等级…: listed things of the same kind share the attribute
                 or (subject_attr is not None and all(o[-2:] == objects[0][-2:] for o in listed))):
             objects = listed + [o for o in objects if o not in listed]  # A，B，C和D，应设置…
