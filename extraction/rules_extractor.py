@@ -307,6 +307,8 @@ def noun_objects(np: str, relational: bool = False) -> list[str]:
         return []
     relational = relational or (np.endswith("之间") and "与" in np)  # 场地与厂房、仓库之间不应设置…: the first party
     marker = re.search(r"至|到达|到|距(?!离)" + ("|与|和(?=.*之间$)" if relational else ""), np)
+    if marker and marker.start() > 0 and not relational and "的" in np[marker.end():]:
+        marker = None   # 首层至室外的汽车疏散出口: the head after 的 is the thing
     if marker and marker.start() > 0:
         np = np[: marker.start()]
     # `A的X和B的Y`: every conjunct has its own 的 → split first, then take each head
@@ -819,7 +821,14 @@ class _LineParser:
             np = ""
         objects = noun_objects(np, relational=relational) if np.strip() else []
         if not objects and (pronoun or attr is not None):
-            objects = list(state.introduced) if pronoun and state.introduced else self._inherit(state, continuing)
+            same = attr is not None and state.last_attribute is not None and state.last_objects \
+                and state.last_attribute.endswith(attr)
+            if pronoun and same:
+                objects = list(state.last_objects)   # …的疏散距离不应大于45m，当…时，其距离不应大于60m
+            elif pronoun and state.introduced and not (attr or "").endswith("防火间距"):
+                objects = list(state.introduced)     # 设置X时，其Y…: X (a fire separation is never a device's)
+            else:
+                objects = self._inherit(state, continuing)
         if not objects and attr is not None:
             objects, attr = _lead_as_object(attr)
         return objects, attr
@@ -845,7 +854,7 @@ class _LineParser:
             return e  # 设置在: a location requirement, not extracted
         if re.match(rf"^\d+(?:{COUNT_UNIT_PATTERN})", after) and verb in ("设置", "采用"):
             least = text[max(0, s - 3):s].endswith(("至少", "最少")) or bool(re.search(r"至少|最少", text[s:e]))
-            return self._count(part, e, ">=" if least else op, strength, state)
+            return self._count(part, e, ">=" if least else op, strength, state, objects)
         self._equality(part, e, verb, op, strength, objects, attr, state)
         return e
 
@@ -860,8 +869,10 @@ class _LineParser:
             np_start = position + count.end()
             np_end = np_start + _cut(text[np_start:], r"[，。；,;]|(?:或|和|及)(?=\d)|并|且")
             noun = text[np_start:np_end]
-            counted = (subject or []) if re.match(r"^(?:与|和)", noun) or not noun \
-                else noun_objects(noun)
+            counted = (subject or []) if re.match(r"^(?:与|和)", noun) else noun_objects(noun)
+            if not noun.strip():   # …出口不应少于2个；…时，可设置1个: the thing counted before
+                before = [r.object for r in self.rules if r.attribute == "数量"]
+                counted = before[-1:] or list(subject or [])
             for obj in counted:
                 self._add(ExtractedRule(object=obj, attribute="数量", operator=op, value=int(count.group(1)),
                                         unit=count.group(2), strength=strength, confidence=0.8), state)
