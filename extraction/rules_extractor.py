@@ -999,6 +999,10 @@ class _LineParser:
         if not parsed:
             return [], e, [], None
         value, unit, vend = parsed
+        if isinstance(value, str):
+            cut = _relative_value_end(value)
+            if cut is not None and self._modified(part, e + cut)[0]:
+                value, vend = value[:cut], e + cut   # 不低于楼板耐火极限的不燃材料: 楼板耐火极限, on 不燃材料
         confidence = 0.9
         region = "" if first else text[region_start:s]
         region = re.sub(r"^(?:应|宜|可|必须|不应|不宜|不得|严禁)", "", region)
@@ -1048,6 +1052,10 @@ class _LineParser:
             if noun and not noun.startswith(("的", "以", "及", "或", "和")):
                 objects = noun_objects(noun) or objects
                 attr = None
+        if attr is None and isinstance(value, str) and re.search(r"(?:采用|采取|选用)$", region):
+            relative = attribute_suffix(value)   # 采用不低于楼板耐火极限的不燃材料: the value's attribute
+            if relative:
+                attr = relative[1]
         if attr is None or (region and not found_objects and region_attr_missing(region) and unit in COUNT_UNITS):
             if unit in COUNT_UNITS:
                 attr = COUNT_ATTRS.get(unit, "数量")
@@ -1102,6 +1110,11 @@ class _LineParser:
             if not parsed:
                 break
             position = parsed[2]
+            if isinstance(parsed[0], str):   # 长度不小于开口宽度的…挑檐: a relative value ends at its 的
+                cut = _relative_value_end(parsed[0])
+                if cut is None:
+                    break
+                position = nxt[0][1] + cut
         # 不低于3.00h且不开洞的隔墙: a second modifier joined by 且 before the same 的
         joined = re.match(r"且[^，。；,;的应宜]{1,12}(?=的)", text[position:])
         if joined and not any(c[2] in ("CMP", "MODAL", "REQ") and position < c[0] < position + joined.end()
@@ -1112,6 +1125,9 @@ class _LineParser:
         head_start = position + 1
         stop = r"[，。；,;、]|和|及|与|或|并|且|进行|(?:完全|相互)分隔|分隔(?![体墙物带])|作为|通至|通向|(?<=.)在"
         head = text[head_start: head_start + _cut(text[head_start:], stop)]
+        for tail in VALUE_TRAILING:   # …的不燃材料制作: the verb is not part of the thing
+            if head.endswith(tail) and len(head) > len(tail) + 1:
+                head = head[: -len(tail)]
         objects = noun_objects(head)
         extras: list[tuple[Any, str | None, list[str]]] = []
         rest = head_start + len(head)
@@ -1134,6 +1150,18 @@ class _LineParser:
             "conditions": _dedupe(self.base_conditions + state.conditions),
             "exceptions": _dedupe(self.base_exceptions + state.exceptions)})
         self.rules.append(rule)
+
+
+def _relative_value_end(phrase: str) -> int | None:
+    """In a phrase value followed by a thing (`开口宽度的不燃性防火挑檐`), the index of the 的
+    that ends the value: the last one whose text before ends with an attribute word."""
+    for match in reversed(list(re.finditer("的", phrase))):
+        after = phrase[match.end():]
+        if match.start() >= 2 and attribute_suffix(phrase[: match.start()]) \
+                and re.match(r"[\u4e00-\u9fff]", after) and not re.match(r"(?:一半|较大|较小|[倍%])", after) \
+                and not re.search(r"[的与]", after):
+            return match.start()   # not 相邻较大罐直径的1/2, …间距的较大值: those are the value
+    return None
 
 
 def _lead_as_object(attribute: str) -> tuple[list[str], str]:
