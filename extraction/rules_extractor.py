@@ -221,7 +221,8 @@ def _strip_determiners(text: str) -> str:
             text, changed = text[match.end():], True
             continue
         for word in DETERMINERS:
-            if text.startswith(word) and len(text) > len(word) + 1:
+            if text.startswith(word) and (len(text) > len(word) + 1
+                                          or (word == "每" and len(text) == 2 and text[1] in "组区层间座")):
                 text, changed = text[len(word):], True
                 break
     return text
@@ -242,11 +243,14 @@ def _clean_object(text: str) -> str:
         text = text[1:]  # 该门 → 门
     if text.endswith("任一点"):
         return "任一点"
+    if re.fullmatch(r"[^的]{1,3}[后前]", text):
+        return ""   # 分隔后的耐火极限: a time, not a thing; the requirement is the topic's
     changed = True
     while changed:
         changed = False
         for suffix in SUBJECT_SUFFIXES:
-            if text.endswith(suffix) and len(text) - len(suffix) >= 2:
+            if text.endswith(suffix) and (len(text) - len(suffix) >= 2
+                                          or (suffix == "之间" and text[0] in "组区")):
                 text, changed = text[: -len(suffix)], True
                 break
     # 住宅单元每层相邻两个安全出口 → 安全出口: a distributive scope inside the phrase, the thing after it
@@ -475,6 +479,7 @@ class SegmentState:
     listed: list[str] = field(default_factory=list)  # 甲区，乙区，丙区和丁区，应…: the list so far
     start: int = 0                        # where the segment starts in the line
     scope_candidate: list[str] = field(default_factory=list)  # 对于X, read as a scope for now
+    attribute_topic: bool = False         # a part `X的Y，` set the topic and its attribute
 
 
 CONNECTOR_RE = re.compile(r"^(?:并且|而且|同时|但|并|且|而|另|又)")
@@ -639,6 +644,7 @@ class _LineParser:
             state.topic_attribute = attr
             state.last_attribute = attr
             state.last_objects = objects or state.last_objects
+            state.attribute_topic = True
             return
         objects = noun_objects(body)
         if re.search(r"为|采取|设置|采用|无|有", body) and _last_de(body) < 0:
@@ -719,6 +725,14 @@ class _LineParser:
                 # 高层厂房，甲、乙类厂房的耐火等级…: listed things of the same kind share the attribute
                 or (subject_attr is not None and all(o[-2:] == objects[0][-2:] for o in listed))):
             objects = listed + [o for o in objects if o not in listed]  # A，B，C和D，应设置…
+        scope: Condition | None = None
+        if subject_attr is None and objects and state.attribute_topic and state.topic \
+                and anchors[0][2] == "CMP" and not continuing and _last_de(region) < 0 \
+                and not region.startswith(("其", "该")):
+            # X的净宽度，单车道不应小于3.0m，双车道不应小于5.5m: kinds of X, a scope of the topic
+            scope = Condition(attribute=region, operator="==", value=True)
+            state.conditions.append(scope)
+            objects, subject_attr = list(state.topic), state.topic_attribute
         attr = subject_attr
         # `每个防火分区不应少于1台`: a distributive scope, the counted thing is the topic
         scope_objects = (self._inherit(state, True) if region.startswith("每") and attr is None
@@ -787,6 +801,8 @@ class _LineParser:
         state.last_objects = last_objects or state.last_objects
         state.last_attribute = last_attr or state.last_attribute
         state.last_strength = governing
+        if scope is not None:
+            state.conditions.remove(scope)
         if len(self.rules) == produced and re.search(r"(?:保证|确保|使)", text[first:]):
             state.pending_strength = governing
 
