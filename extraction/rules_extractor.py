@@ -424,6 +424,10 @@ def split_subject(region: str) -> tuple[str, str | None]:
             return region[: verb.start()], "距离"
         return region, None
     start, word = found
+    direction = re.search(r"(?:垂直|水平|竖向|横向)$", region[:start])
+    if direction and direction.start() > 0:   # 栏板垂直净高: the direction belongs to the attribute
+        start = direction.start()
+        word = region[start:]
     repeated = re.search(rf"的{re.escape(word)}(?=[和及、])", region[:start])
     if repeated and region[start - 1] == "的":
         # 车行横通道的间隔和隧道通向…入口的间隔: one attribute, two owners
@@ -439,7 +443,7 @@ def split_subject(region: str) -> tuple[str, str | None]:
     lead = region[de + 1:start]
     if re.match(r"^(?:单|每)[台个罐座层间]?$", lead):  # 单台容量, 每层建筑面积: one attribute
         return (region[:de] if de >= 0 else ""), region[de + 1:]
-    verb = re.search(r"(?:采用|采取|具有|满足)(?!.*(?:采用|采取|具有|满足))", lead)
+    verb = re.search(r"(?:采用|采取|具有|满足|设有)(?!.*(?:采用|采取|具有|满足|设有))", lead)
     if verb and de < 0:  # 防火隔墙在首层采用耐火极限不低于…: the verb's object is the attribute
         return re.sub(r"(?<=.)在.*$", "", region[:verb.start()]), region[start:]
     if lead and (len(lead) > 6 or _is_object_word(lead) or re.search(r"[其和及与或、]", lead)):
@@ -681,7 +685,7 @@ class _LineParser:
         if opening and (opened.group(1) != "设置" or all(o[-1] in "门窗" for o in opening)):
             state.cond_subject = state.topic = opening
             state.local_topic = True  # 隔墙上需开设相互连通的门时 / 在隔墙上设置门、窗时 → 门(、窗)
-        introduced = re.search(r"(?:设置|采用)(.+)$", inner)
+        introduced = re.search(r"(?:设置|采用|设有)(.+)$", inner)
         if introduced:
             state.introducing = noun_objects(introduced.group(1)[: _cut(introduced.group(1), r"[，、]")])
 
