@@ -52,7 +52,7 @@ _ATTRIBUTES: dict[str, tuple[str, ...]] = {
         "步行距离", "疏散距离", "安全疏散距离", "间距", "防火间距", "间隔距离", "进深", "厚度",
         "直径", "管径", "半径", "深度", "排距", "罐壁高度", "高差", "层高",
         "净距", "间隙", "水平间距", "垂直距离", "竖向距离", "行走距离", "长边长度", "转弯半径",
-        "短边", "长边", "距地面高度", "充实水柱", "间隔",
+        "短边", "长边", "距地面高度", "充实水柱", "间隔", "尺寸", "净深", "净深度",
     ),
     "area": (
         "面积", "建筑面积", "总建筑面积", "净面积", "有效面积", "开口面积", "占地面积",
@@ -154,7 +154,7 @@ OBJECTS: tuple[str, ...] = (
 # A noun-phrase that ends in one of these characters is taken to name a thing (not a property):
 # `保护层厚度` → object 保护层, attribute 厚度; `倾斜角度` stays one attribute.
 OBJECT_TAILS = set("炉门墙梯道间口室层库房罐板场区线管井窗柱梁顶面站厅所物筑帘廊台池棚车器阀栓堤组街铺材堂院馆舍楼杆槽箱缝"
-                   "缆柜机泵灯檐桥坪")
+                   "缆柜机泵灯檐桥坪施")
 
 UNIT_PATTERN = "|".join(sorted((re.escape(u) for u in UNITS), key=len, reverse=True))
 

@@ -259,7 +259,7 @@ def _clean_object(text: str) -> str:
         text = _strip_determiners(text[inner[-1].end():])
     if text.endswith("最近边缘") and _is_object_word(text[:-4]):
         text = text[:-4]   # 安全出口最近边缘之间的水平距离: the distance between the exits
-    if text.endswith("间") and len(text) >= 4 and text[-2] in "线物筑墙罐门窗口":
+    if text.endswith("间") and len(text) >= 4 and text[-2] in "线物筑墙罐门窗口件":
         text = text[:-1]   # 道路中心线间的距离: 间 is "between"
     measured = re.sub(r"(?:周围|四周|两侧|周边)?\d+(?:\.\d+)?m(?:范围|以内|之内)?$", "", text)
     if measured != text and len(measured) >= 2:
@@ -424,7 +424,7 @@ def split_subject(region: str) -> tuple[str, str | None]:
             return region[: verb.start()], "距离"
         return region, None
     start, word = found
-    direction = re.search(r"(?:垂直|水平|竖向|横向)$", region[:start])
+    direction = re.search(r"(?:垂直|水平|竖向|横向|通行)$", region[:start])
     if direction and direction.start() > 0:   # 栏板垂直净高: the direction belongs to the attribute
         start = direction.start()
         word = region[start:]
@@ -614,7 +614,7 @@ class _LineParser:
                 self.requirement(part, offset, state, inherited=inherited)
                 return
             self.topic_part(part, offset, state)
-            if offset == 0 and not re.search(r"[为有在时]|使用|设置|采用", body) \
+            if offset == 0 and not re.search(r"[为有在时了]|使用|设置|采用|采取|具有|满足", body) \
                     and split_subject(body)[1] is None:
                 objects = noun_objects(body)
                 if objects and all(_is_object_word(o) for o in objects) \
@@ -711,6 +711,7 @@ class _LineParser:
         state.conditions.extend(subj_conds)
         region = raw_subject
         region = re.sub(r"除.+?外", "", self._trim(region))
+        region = _strip_parenthetical(region)   # 平台的净深度(从…至…的距离): an explanation
         storey = re.search(r"(?:首层|顶层|其他层|其余层|各层|地上各层|地下各层)$", region)
         if storey and (storey.start() == 0 or attribute_suffix(region[: storey.start()])):
             region = region[: storey.start()]  # a storey scope, not the subject
@@ -887,7 +888,7 @@ class _LineParser:
         end = position
         while count:
             np_start = position + count.end()
-            np_end = np_start + _cut(text[np_start:], r"[，。；,;]|(?:或|和|及)(?=\d)|并|且")
+            np_end = np_start + _cut(text[np_start:], r"[，。；,;]|(?:或|和|及)(?=\d)|并|且|满足|符合|采用|具有|应")
             noun = text[np_start:np_end]
             counted = (subject or []) if re.match(r"^(?:与|和)", noun) else noun_objects(noun)
             if not noun.strip():   # …出口不应少于2个；…时，可设置1个: the thing counted before
