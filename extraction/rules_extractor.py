@@ -121,7 +121,7 @@ TABLE_TITLE = re.compile(r"^表\s*\d+(?:\.\d+){1,2}")
 INLINE_ITEM = re.compile(r"(?<=[：:；;。])\s*(?=\d{1,2}(?![\d.])\s*[\u4e00-\u9fff])")
 LEAD_IN = re.compile(r"(?:下列|以下)(?:规定|要求|条件|条件之一|措施)(?:之一)?[的]?[^，。；]*[：:]\s*$|[：:]\s*$")
 
-CONNECTORS = ("并且", "而且", "同时", "并应", "并宜", "但应", "且应", "并", "且", "但", "而", "另", "又", "或")
+CONNECTORS = ("并且", "而且", "同时", "否则", "并应", "并宜", "但应", "且应", "并", "且", "但", "而", "另", "又", "或")
 DETERMINERS = ("每个", "每间", "每层", "每座", "每部", "每樘", "每台", "每栋", "每一", "每", "其他", "其余",
                "下列", "上述", "该", "所有", "全部", "任一", "第一个", "两个", "一个", "各", "相邻",
                "其中", "同一")
@@ -209,7 +209,7 @@ def _cut(text: str, pattern: re.Pattern[str] | str) -> int:
     return len(text)
 
 
-QUANTIFIER = re.compile(r"^(?:[一二两三四五六七八九十\d]+|单)(?:个|排|座|台|部|樘|栋|组)(?=.{2,})")
+QUANTIFIER = re.compile(r"^(?:[一二两三四五六七八九十\d]+|单|每)(?:个|排|座|台|部|樘|栋|组|道|条|根|套|处|户)(?=.{2,})")
 
 
 def _strip_determiners(text: str) -> str:
@@ -243,6 +243,9 @@ def _clean_object(text: str) -> str:
         text = text[1:]  # 该门 → 门
     if text.endswith("任一点"):
         return "任一点"
+    timed = re.match(r"^.{2,}?时(.{2,})$", text)
+    if timed and not text.startswith(("当", "如")):
+        text = _strip_determiners(timed.group(1))   # 门扇同时开启时两道门 → 门
     if re.fullmatch(r"[^的]{1,3}[后前]", text):
         return ""   # 分隔后的耐火极限: a time, not a thing; the requirement is the topic's
     changed = True
@@ -486,7 +489,7 @@ class SegmentState:
     attribute_topic: bool = False         # a part `X的Y，` set the topic and its attribute
 
 
-CONNECTOR_RE = re.compile(r"^(?:并且|而且|同时|但|并|且|而|另|又)")
+CONNECTOR_RE = re.compile(r"^(?:并且|而且|同时|否则|但|并(?![列联排])|且|而|另|又)")
 ADVERBIAL_SUBJECT = re.compile(r"^(?:在|于).*(?:前|后|时|之前|之后|期间)$")
 
 
@@ -678,7 +681,7 @@ class _LineParser:
                 state.cond_subject = subject
         elif subjects:
             state.cond_subject = subjects
-        opened = re.search(r"(开设|开(?![向启])|设置)(?:[^，的]*的)?([^，的]{1,6})$", inner)
+        opened = re.search(r"(开设|(?<![内外])开(?![向启])|设置)(?:[^，的]*的)?([^，的]{1,6})$", inner)
         opening = noun_objects(opened.group(2)) if opened else []
         if opening and re.fullmatch(r"[门窗](?:[、和或][门窗])+", opening[0]):
             opening = re.split(r"[、和或]", opening[0])
@@ -768,7 +771,7 @@ class _LineParser:
                     if verb.group(1) == "在" and not region:
                         place = noun_objects(verb.group(2))
                         if place and not STOREY_WORD.search(place[0]) \
-                                and not re.search(r"(?:位置|部位|范围)$", place[0]):
+                                and not re.search(r"(?:位置|部位|范围|一端|两端|端部|一侧|两侧)$", place[0]):
                             targets = place
                     consumed = self._requirement_verb(part, e, e + verb.end(), verb.group(3), "==", strength,
                                                       targets, subject_attr, state)
@@ -888,6 +891,9 @@ class _LineParser:
         end = position
         while count:
             np_start = position + count.end()
+            above = re.match(r"(?:及)?以[上下]", text[np_start:])   # 2个及以上满足…
+            if above:
+                np_start += above.end()
             np_end = np_start + _cut(text[np_start:], r"[，。；,;]|(?:或|和|及)(?=\d)|并|且|满足|符合|采用|具有|应")
             noun = text[np_start:np_end]
             counted = (subject or []) if re.match(r"^(?:与|和)", noun) else noun_objects(noun)
@@ -964,6 +970,9 @@ class _LineParser:
         if number and unit_follows_noun(after[number.end():]) and number.group(2) in COUNT_UNITS:
             raw = number.group(1)
             return (float(raw) if "." in raw else int(raw)), number.group(2), start + number.end()
+        ratio = re.match(r"^\d+(?:\.\d+)?[:：]\d+(?:\.\d+)?(?:[~～]\d+(?:\.\d+)?[:：]\d+(?:\.\d+)?)?", after)
+        if ratio:   # 坡度不宜大于1:8: a ratio, as written
+            return ratio.group(0), None, start + ratio.end()
         ordinal = ORDINAL_RE.match(after)
         if ordinal:
             return ordinal.group(1), None, start + ordinal.end()
