@@ -209,7 +209,7 @@ def _cut(text: str, pattern: re.Pattern[str] | str) -> int:
     return len(text)
 
 
-QUANTIFIER = re.compile(r"^(?:[一二两三四五六七八九十\d]+|单|每)(?:个|排|座|台|部|樘|栋|组|道|条|根|套|处|户)(?=.{2,})")
+QUANTIFIER = re.compile(r"^(?:[一二两三四五六七八九十\d]+|单|每)(?:个|排|座|台|部|樘|栋|组|道|条|根|套|处|户)(?=.{2,}|[门窗墙梯]$)")
 
 
 def _strip_determiners(text: str) -> str:
@@ -243,7 +243,7 @@ def _clean_object(text: str) -> str:
         text = text[1:]  # 该门 → 门
     if text.endswith("任一点"):
         return "任一点"
-    timed = re.match(r"^.{2,}?时(.{2,})$", text)
+    timed = re.match(r"^.{2,}时(.{2,})$", text)
     if timed and not text.startswith(("当", "如")):
         text = _strip_determiners(timed.group(1))   # 门扇同时开启时两道门 → 门
     if re.fullmatch(r"[^的]{1,3}[后前]", text):
@@ -525,7 +525,9 @@ class _LineParser:
                 depth += 1
             elif ch in ")）":
                 depth = max(0, depth - 1)
-            if (ch in "，,：:" and depth == 0) or index == end:
+            ratio = ch in "：:" and 0 < index < end - 1 and self.text[index - 1].isdigit() \
+                and self.text[index + 1].isdigit()   # 1:8 is a value
+            if (ch in "，,：:" and depth == 0 and not ratio) or index == end:
                 if index > begin:
                     out.append(self._part(begin, index))
                 begin = index + 1
@@ -956,6 +958,9 @@ class _LineParser:
 
     def parse_value(self, text: str, start: int) -> tuple[Any, str | None, int] | None:
         after = text[start:]
+        ratio = re.match(r"^\d+(?:\.\d+)?[:：]\d+(?:\.\d+)?(?:[~～]\d+(?:\.\d+)?[:：]\d+(?:\.\d+)?)?", after)
+        if ratio:   # 坡度不宜大于1:8: a ratio, as written
+            return ratio.group(0), None, start + ratio.end()
         number = NUMBER_RE.match(after)
         if number and NUMERIC_END.match(after[number.end():]):
             raw, unit = number.group(1), number.group(2)
@@ -970,9 +975,6 @@ class _LineParser:
         if number and unit_follows_noun(after[number.end():]) and number.group(2) in COUNT_UNITS:
             raw = number.group(1)
             return (float(raw) if "." in raw else int(raw)), number.group(2), start + number.end()
-        ratio = re.match(r"^\d+(?:\.\d+)?[:：]\d+(?:\.\d+)?(?:[~～]\d+(?:\.\d+)?[:：]\d+(?:\.\d+)?)?", after)
-        if ratio:   # 坡度不宜大于1:8: a ratio, as written
-            return ratio.group(0), None, start + ratio.end()
         ordinal = ORDINAL_RE.match(after)
         if ordinal:
             return ordinal.group(1), None, start + ordinal.end()
