@@ -124,7 +124,7 @@ LEAD_IN = re.compile(r"(?:下列|以下)(?:规定|要求|条件|条件之一|措
 CONNECTORS = ("并且", "而且", "同时", "否则", "并应", "并宜", "但应", "且应", "并", "且", "但", "而", "另", "又", "或")
 DETERMINERS = ("每个", "每间", "每层", "每座", "每部", "每樘", "每台", "每栋", "每一", "每", "其他", "其余",
                "下列", "上述", "该", "所有", "全部", "任一", "第一个", "两个", "一个", "各", "相邻",
-               "其中", "同一")
+               "其中", "同一", "多个", "若干")
 SUBJECT_SUFFIXES = ("之间", "内外", "周围", "两侧", "单侧", "一侧", "下面", "上面", "下部", "上部", "四周", "周边",
                     "附近", "内", "外", "上", "中")
 PSEUDO_HEADS = ("最近边缘", "防火设计", "设置", "敷设", "布置", "设计", "安全疏散距离", "四周", "周围", "附近",
@@ -446,7 +446,8 @@ def split_subject(region: str) -> tuple[str, str | None]:
     lead = region[de + 1:start]
     if re.match(r"^(?:单|每)[台个罐座层间]?$", lead):  # 单台容量, 每层建筑面积: one attribute
         return (region[:de] if de >= 0 else ""), region[de + 1:]
-    verb = re.search(r"(?:采用|采取|具有|满足|设有)(?!.*(?:采用|采取|具有|满足|设有))", lead)
+    verb = re.search(r"(?:采用|采取|具有|满足|设有|分隔为|分隔成|划分为)(?!.*(?:采用|采取|具有|满足|设有|分隔|划分))",
+                     lead)
     if verb and de < 0:  # 防火隔墙在首层采用耐火极限不低于…: the verb's object is the attribute
         return re.sub(r"(?<=.)在.*$", "", region[:verb.start()]), region[start:]
     if lead and (len(lead) > 6 or _is_object_word(lead) or re.search(r"[其和及与或、]", lead)):
@@ -1155,7 +1156,7 @@ class _LineParser:
         if not text.startswith("的", position):
             return None, []
         head_start = position + 1
-        stop = r"[，。；,;、]|和|及|与|或|并|且|进行|(?:完全|相互)分隔|分隔(?![体墙物带])|作为|通至|通向|(?<=.)在"
+        stop = r"[，。；,;、]|和|及|与|或|并|且|进行|完全分隔|相互|分隔(?![体墙物带])|作为|通至|通向|(?<=.)在"
         head = text[head_start: head_start + _cut(text[head_start:], stop)]
         for tail in VALUE_TRAILING:   # …的不燃材料制作: the verb is not part of the thing
             if head.endswith(tail) and len(head) > len(tail) + 1:
