@@ -846,6 +846,9 @@ class _LineParser:
         relational = attr is not None and attr.endswith(RELATIONAL_ATTRIBUTES)
         if relational and np.startswith("与"):
             np = ""
+        if re.fullmatch(r"[\u4e00-\u9fff]{1,8}(?:小于|大于|低于|高于|超过|少于|多于)(?:或等于)?\d+(?:\.\d+)?[A-Za-z\d%]*",
+                        np):
+            np = ""   # 局部净高低于2.60m的面积不应大于…: a scope of the topic, not a thing
         objects = noun_objects(np, relational=relational) if np.strip() else []
         if not objects and (pronoun or attr is not None):
             same = attr is not None and state.last_attribute is not None and state.last_objects \
