@@ -154,7 +154,7 @@ OBJECTS: tuple[str, ...] = (
 # A noun-phrase that ends in one of these characters is taken to name a thing (not a property):
 # `保护层厚度` → object 保护层, attribute 厚度; `倾斜角度` stays one attribute.
 OBJECT_TAILS = set("炉门墙梯道间口室层库房罐板场区线管井窗柱梁顶面站厅所物筑帘廊台池棚车器阀栓堤组街铺材堂院馆舍楼杆槽箱缝"
-                   "缆柜机泵灯檐桥坪施沟")
+                   "缆柜机泵灯檐桥坪施沟路")
 
 UNIT_PATTERN = "|".join(sorted((re.escape(u) for u in UNITS), key=len, reverse=True))
 

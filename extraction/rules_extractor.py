@@ -313,6 +313,9 @@ def noun_objects(np: str, relational: bool = False) -> list[str]:
     if not np:
         return []
     relational = relational or (np.endswith("之间") and "与" in np)  # 场地与厂房、仓库之间不应设置…: the first party
+    joined = re.search(r"与[^与的]{1,12}(?:邻接|相邻|连接|相连|连通|相通|交叉)$", np)
+    if joined and joined.start() >= 2:
+        np = np[: joined.start()]   # 建筑基地与城市道路邻接的总长度: the first party
     marker = re.search(r"至|到达|到|距(?!离)" + ("|与|和(?=.*之间$)" if relational else ""), np)
     if marker and marker.start() > 0 and not relational and "的" in np[marker.end():]:
         marker = None   # 首层至室外的汽车疏散出口: the head after 的 is the thing
@@ -427,7 +430,7 @@ def split_subject(region: str) -> tuple[str, str | None]:
             return region[: verb.start()], "距离"
         return region, None
     start, word = found
-    direction = re.search(r"(?:垂直|水平|竖向|横向|通行)$", region[:start])
+    direction = re.search(r"(?:垂直|水平|竖向|横向|纵向|通行)$", region[:start])
     if direction and direction.start() > 0:   # 栏板垂直净高: the direction belongs to the attribute
         start = direction.start()
         word = region[start:]
@@ -729,7 +732,8 @@ class _LineParser:
         elif listed and len(listed) > 1 and re.match(r"^其(?!他|余|中)", region) \
                 and subject_attr is not None and not split_subject(region[1:])[0].strip():
             objects = list(listed)  # A，B，C和D，其耐火等级不应低于…
-        elif listed and objects and not continuing and all(_is_object_word(o) for o in objects) and (
+        elif listed and objects and not continuing and not region.startswith("其") \
+                and all(_is_object_word(o) for o in objects) and (
                 (subject_attr is None and _last_de(region) < 0)
                 or (subject_attr is not None and subject_attr.endswith(RELATIONAL_ATTRIBUTES)
                     and "相邻" not in region)
@@ -934,7 +938,8 @@ class _LineParser:
         # a value holding a comparator (应采用耐火极限不低于…的X) gives comparator rules only
         if any(label == "CMP" for s, _, label, _ in part.ents if e <= s < e + len(value)):
             return
-        ranged = re.match(rf"^\d+(?:\.\d+)?(?:{UNIT_PATTERN})?[~～]\d+(?:\.\d+)?(?:{UNIT_PATTERN})?", value)
+        ranged = re.match(rf"^\d+(?:\.\d+)?(?:{UNIT_PATTERN})?[~～]\d+(?:\.\d+)?(?:{UNIT_PATTERN})?", value) \
+            or re.match(r"^\d+(?:\.\d+)?[:：]\d+(?:\.\d+)?(?:[~～]\d+(?:\.\d+)?[:：]\d+(?:\.\d+)?)?", value)
         if ranged and verb == "为":  # 宜为1000m~1500m: a range, one value as written
             for obj in objects:
                 self._add(ExtractedRule(object=obj, attribute=attr or verb, operator=op, value=ranged.group(0),
