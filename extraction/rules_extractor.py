@@ -502,7 +502,7 @@ class _LineParser:
 
     def __init__(self, text: str, ents: list[Ent], topic: list[str],
                  conditions: list[Condition], exceptions: list[Condition],
-                 topic_attribute: str | None = None, lead_scope: bool = False):
+                 topic_attribute: str | None = None, lead_scope: bool = False, standalone: bool = False):
         self.text = text
         # an item under `X应符合下列规定：` where X is a thing (no attribute): `对于Y，…` narrows the
         # scope of X, it does not change the object (绝热材料…：对于甲类厂房，应采用不燃材料)
@@ -517,6 +517,9 @@ class _LineParser:
         self.rules: list[ExtractedRule] = []
         self.prev_objects: list[str] = []   # the last objects of the segment before
         self.prev_scoped = False            # the segment before began with 对于X (a list of scopes)
+        # a sentence of its own (not an item, not a lead-in) without any modal word
+        self.modal_free = standalone and not any(
+            label in ("MODAL", "REQ") or (label == "CMP" and kid.split("|")[1]) for _, _, label, kid in ents)
 
     # -- structure --
 
@@ -618,6 +621,8 @@ class _LineParser:
         if not self._has_modal(part, offset):
             inherited = state.pending_strength or (
                 state.last_strength if re.match(r"^(?:或|并|且|但)", body) else None)
+            if inherited is None and self.modal_free and self._ends_with_comparison(part, offset):
+                inherited = "应"   # a line without any modal word: 其闪点不低于60℃ states a requirement
             has_comparator = any(e[2] == "CMP" and e[0] >= offset for e in part.ents)
             if inherited and has_comparator:
                 self.requirement(part, offset, state, inherited=inherited)
@@ -631,6 +636,14 @@ class _LineParser:
                     state.listed = listed + objects
             return
         self.requirement(part, offset, state, listed=listed if offset == 0 else [])
+
+    def _ends_with_comparison(self, part: Part, offset: int) -> bool:
+        """The part's last comparator has its value at the end of the part (not 大于24m的X)."""
+        comparators = [e for e in part.ents if e[2] == "CMP" and e[0] >= offset]
+        if not comparators:
+            return False
+        parsed = self.parse_value(part.text, comparators[-1][1])
+        return bool(parsed) and not part.text[parsed[2]:].strip("，。；,; ")
 
     def _has_modal(self, part: Part, offset: int) -> bool:
         for s, _, label, kid in part.ents:
@@ -1314,7 +1327,8 @@ class RuleExtractor:
                     continue
             parser = _LineParser(line, ents, clause_topic if inherits else [],
                                  lead_conditions if inherits else [], lead_exceptions if inherits else [],
-                                 clause_attribute if inherits else None, lead_scope and inherits)
+                                 clause_attribute if inherits else None, lead_scope and inherits,
+                                 standalone=kind == "lead" and len(lines) == 1)
             produced = parser.run()
             rules.extend(produced)
             if is_lead and DISTRIBUTING_LEAD.search(line):
