@@ -1082,6 +1082,9 @@ class _LineParser:
                 if found_objects:
                     objects = found_objects
         modified, extra = self._modified(part, vend)
+        if modified and len(modified) == 1 and modified[0] in ATTRIBUTES and not extra:
+            # 应与X保持不小于15m的安全距离 / 留有净宽不小于7m的…: the modified word is the attribute
+            attr, modified = modified[0], None
         if modified:
             objects = modified
         respective = []
