@@ -39,7 +39,7 @@ from .models import Condition, ExtractedRule, ExtractionResult
 from .text import count_digits, normalize
 
 NAME = "rules"
-VERSION = "1.4.0"
+VERSION = "1.5.0"
 
 # --- spaCy pipeline ----------------------------------------------------------------------------
 
