@@ -637,6 +637,12 @@ class _LineParser:
             return
         self.requirement(part, offset, state, listed=listed if offset == 0 else [])
 
+    def _measured(self, part: Part, cmp_end: int) -> bool:
+        """The comparator ending at `cmp_end` has a number with a unit of measure (not a count)."""
+        parsed = self.parse_value(part.text, cmp_end)
+        return bool(parsed) and isinstance(parsed[0], (int, float)) and parsed[1] is not None \
+            and parsed[1] not in COUNT_UNITS
+
     def _ends_with_comparison(self, part: Part, offset: int) -> bool:
         """The part's last comparator has its value at the end of the part (not 大于24m的X)."""
         comparators = [e for e in part.ents if e[2] == "CMP" and e[0] >= offset]
@@ -740,6 +746,11 @@ class _LineParser:
         if ADVERBIAL_SUBJECT.match(region):
             region = ""
         objects, subject_attr = self._subject(region, state, continuing)
+        if subject_attr is None and region and anchors[0][2] == "CMP" and self._measured(part, anchors[0][1]):
+            guessed = guess_attribute(region)   # 放水旋塞的通径不应小于19mm: a word outside the lexicon
+            if guessed:
+                np, subject_attr = guessed
+                objects = noun_objects(np) if np else self._inherit(state, continuing)
         if listed and not region and len(listed) > 1:
             objects = list(listed)  # A，B，C和D，应设置…
         elif listed and len(listed) > 1 and re.match(r"^其(?!他|余|中)", region) \
@@ -1073,6 +1084,11 @@ class _LineParser:
         if region:
             pronoun = region.startswith("其") and not region.startswith(("其他", "其余"))
             np, region_attr = split_subject(region[1:] if pronoun else region)
+            if region_attr is None and not np.startswith("与") and isinstance(value, (int, float)) \
+                    and unit is not None and unit not in COUNT_UNITS:
+                guessed = guess_attribute(region[1:] if pronoun else region)
+                if guessed:   # 立杆横距不宜大于1.05m、纵距不宜大于1.5m: words outside the lexicon
+                    np, region_attr = guessed
             if region_attr is None:
                 attr = None  # words stand between: an attribute from before does not reach here
             if region_attr is not None:
@@ -1207,6 +1223,28 @@ class _LineParser:
             "conditions": _dedupe(self.base_conditions + state.conditions),
             "exceptions": _dedupe(self.base_exceptions + state.exceptions)})
         self.rules.append(rule)
+
+
+def guess_attribute(region: str) -> tuple[str, str] | None:
+    """The attribute of a measured requirement whose word is not in the lexicon: the head after
+    the last 的 when it does not name a thing (`放水旋塞的通径`), else the words after a leading
+    thing (`立杆横距`), else a short region on its own (`纵距`). → (noun phrase, attribute)."""
+    region = region.strip("，、,： ")
+    if re.search(r"[，；。]|采用|设置|为|有|在|按|时", region):
+        return None
+    de = _last_de(region)
+    if de >= 0:
+        head = region[de + 1:]
+        if 2 <= len(head) <= 8 and not _is_object_word(head) and head not in PLACE_WORDS:
+            return region[:de], head
+        return None
+    for split in range(len(region) - 2, 1, -1):
+        lead, rest = region[:split], region[split:]
+        if _is_object_word(lead) and 2 <= len(rest) <= 6 and not _is_object_word(rest):
+            return lead, rest
+    if 2 <= len(region) <= 4 and not _is_object_word(region):
+        return "", region
+    return None
 
 
 def _relative_value_end(phrase: str) -> int | None:
