@@ -150,13 +150,14 @@ def test_eval_extract_on_the_dev_and_held_back_gold():
     levels = json.loads(dev.stdout)["levels"]
     assert levels["operator+value"]["f1"] >= 0.95 and levels["+object"]["f1"] >= 0.90
     # regression floors just under the figures docs/extraction.md reports (the goal is 0.90 / 0.75);
-    # heldout … heldout4 have been tuned on (grammar 1.4.0: heldout4 L1 0.935, L3 0.870); heldout5 is
-    # the blind one (1.4.0 frozen, scored once: L1 0.866, L3 0.620 — floors 0.02 under, rounded down)
+    # heldout … heldout5 have been tuned on (grammar 1.5.0: heldout5 L1 0.964, L3 0.831); heldout6 is
+    # the blind one (1.5.0 frozen, scored once: L1 0.835, L3 0.632 — floors 0.02 under, rounded down)
     for name, value_floor, full_floor in (("gb50016-heldout.jsonl", 0.95, 0.88),
                                           ("gb50016-heldout2.jsonl", 0.94, 0.87),
-                                          ("gb50016-heldout3.jsonl", 0.94, 0.83),
-                                          ("gb50016-heldout4.jsonl", 0.91, 0.85),
-                                          ("gb50016-heldout5.jsonl", 0.84, 0.60)):
+                                          ("gb50016-heldout3.jsonl", 0.94, 0.86),
+                                          ("gb50016-heldout4.jsonl", 0.93, 0.87),
+                                          ("gb50016-heldout5.jsonl", 0.94, 0.81),
+                                          ("gb50016-heldout6.jsonl", 0.81, 0.61)):
         held = runner.invoke(app, ["eval", "extract", "--gold", str(GOLD / name), "-f", "json"])
         levels = json.loads(held.stdout)["levels"]
         assert levels["operator+value"]["f1"] >= value_floor and levels["+object"]["f1"] >= full_floor, name
