@@ -768,7 +768,7 @@ class _LineParser:
         if subject_attr is None and objects and state.attribute_topic and state.topic \
                 and anchors[0][2] == "CMP" and not continuing and _last_de(region) < 0 \
                 and not region.startswith(("其", "该")):
-            # X的净宽度，单车道不应小于3.0m，双车道不应小于5.5m: kinds of X, a scope of the topic
+            # X的净宽度，单向不应小于3m，双向不应小于6m: kinds of X, a scope of the topic
             scope = Condition(attribute=region, operator="==", value=True)
             state.conditions.append(scope)
             objects, subject_attr = list(state.topic), state.topic_attribute

@@ -201,11 +201,11 @@ def test_grammar_1_5_0_forms_found_in_other_codes(rules):
     ramp = rules.extract("档案库坡道的坡度不宜大于1：8。")
     assert brief(ramp) == [("档案库坡道", "坡度", "<=", "1：8", None, "宜")]
     # 距 as a verb; a part of a thing (下沿) does not become the topic of the parts after it
-    window = rules.extract("档案库的窗口的净宽度不应小于1.0m，下沿距地面不宜大于1.2m，间距不宜大于20m。")
+    window = rules.extract("档案库的窗口的净宽度不应小于1.0m，下沿距地面不宜大于1.1m，间距不宜大于25m。")
     assert [(r.object, r.attribute) for r in window.rules] == [
         ("窗口", "净宽度"), ("下沿", "距离"), ("窗口", "间距")]
     # 对于X after a requirement on another thing is a scope; a list of 对于 scopes names things
-    scoped = rules.extract("档案库回车场的面积不应小于12m×12m；对于高层档案库，不宜小于15m×15m。")
+    scoped = rules.extract("档案库回车场的面积不应小于10m×10m；对于高层档案库，不宜小于16m×16m。")
     assert [r.object for r in scoped.rules] == ["档案库回车场", "档案库回车场"]
     listed = rules.extract("对于档案库，不应低于1.0lx；对于阅览室，不应低于3.0lx。")
     assert [r.object for r in listed.rules] == []  # no attribute anywhere: nothing to constrain
@@ -215,27 +215,27 @@ def test_grammar_1_5_0_forms_found_in_other_codes(rules):
     owners = rules.extract("档案库走道的间隔和走道通向阅览室入口的间隔不宜大于30m。")
     assert [r.object for r in owners.rules] == ["档案库走道", "入口"]
     # distributive scopes inside a phrase; 最近边缘; 间 meaning "between"
-    pair = rules.extract("每个档案库相邻两个安全出口最近边缘之间的水平距离不应小于5m。")
-    assert [r.object for r in pair.rules] == ["安全出口"]
+    pair = rules.extract("每个档案库相邻两个出口最近边缘之间的净距不应小于6m。")
+    assert [r.object for r in pair.rules] == ["出口"]
     between = rules.extract("档案库中心线间的距离不宜大于160m。")
     assert [r.object for r in between.rules] == ["档案库中心线"]
     # verbs before an attribute; comparators with relative values inside a noun's modifier
     verb = rules.extract("档案库隔墙在首层采用耐火极限不低于2.00h。")
     assert [(r.object, r.attribute) for r in verb.rules] == [("档案库隔墙", "耐火极限")]
-    eave = rules.extract("档案库外窗的上方应设置宽度不小于1.0m、长度不小于开口宽度的防火挑檐。")
+    eave = rules.extract("档案库外窗的上方应设置宽度不小于1.2m、长度不小于窗口宽度的防火挑檐。")
     assert [(r.object, r.attribute, r.value) for r in eave.rules] == [
-        ("防火挑檐", "宽度", 1.0), ("防火挑檐", "长度", "开口宽度")]
-    sealed = rules.extract("档案库管道井应在每层楼板处采用不低于楼板耐火极限的不燃材料封堵。")
-    assert [(r.object, r.attribute, r.value) for r in sealed.rules] == [("不燃材料", "耐火极限", "楼板耐火极限")]
+        ("防火挑檐", "宽度", 1.2), ("防火挑檐", "长度", "窗口宽度")]
+    sealed = rules.extract("档案库管井应在各层楼板处采用不低于楼板耐火极限的防火材料封堵。")
+    assert [(r.object, r.attribute, r.value) for r in sealed.rules] == [("防火材料", "耐火极限", "楼板耐火极限")]
     # 其 repeating the attribute refers to the same thing; a count without its noun counts the thing before
     again = rules.extract("档案库内任一点至安全出口的疏散距离不应大于30m，当设置自动喷水灭火系统时，其距离不应大于37.5m。")
     assert [r.object for r in again.rules] == ["任一点", "任一点"]
-    counted = rules.extract("档案库的安全出口不应少于2个；建筑面积不大于100m2时，可设置1个。")
-    assert brief(counted)[1] == ("安全出口", "数量", "==", 1, "个", "可")
+    counted = rules.extract("档案库的出口不应少于3个；建筑面积不大于80m2时，可设置1个。")
+    assert brief(counted)[1] == ("出口", "数量", "==", 1, "个", "可")
     # kinds of a topic are scopes; 否则 is a connector; the thing after 至…的 is the head
-    ramps = rules.extract("档案库坡道的净宽度，单车道不应小于3.0m，双车道不应小于5.5m。")
-    assert [(r.object, r.value) for r in ramps.rules] == [("档案库坡道", 3.0), ("档案库坡道", 5.5)]
-    guard = rules.extract("档案库外窗的窗台净高不得低于0.9m，否则应设置防护设施。")
+    ramps = rules.extract("档案库坡道的净宽度，单向不应小于3.5m，双向不应小于6.5m。")
+    assert [(r.object, r.value) for r in ramps.rules] == [("档案库坡道", 3.5), ("档案库坡道", 6.5)]
+    guard = rules.extract("档案库外窗的窗台高度不得低于0.8m，否则应设置护栏。")
     assert [r.object for r in guard.rules] == ["窗台", "窗台"]
     exits = rules.extract("档案库首层至室外的疏散出口不应少于2个。")
     assert [r.object for r in exits.rules] == ["疏散出口"]
@@ -244,7 +244,7 @@ def test_grammar_1_5_0_forms_found_in_other_codes(rules):
     assert [r.object for r in alone.rules] == ["甲类档案库"]
     after = rules.extract("档案库管道井应采用不燃材料分隔，且分隔后的耐火极限不应低于1.00h。")
     assert [r.object for r in after.rules] == ["档案库管道井", "档案库管道井"]
-    either = rules.extract("档案库的风管应采用耐火风管或风管外壁应采取防火保护措施。")
+    either = rules.extract("档案库的排风管应采用耐火风管或其外壁应采取保护措施。")
     assert [r.value for r in either.rules] == ["耐火风管"]
     kept = rules.extract("档案库应与锅炉房保持不小于15m的安全距离。")
     assert brief(kept) == [("档案库", "安全距离", ">=", 15, "m", "应")]
