@@ -14,8 +14,8 @@ import re
 # Modal word → (strength, negative). 不得 and 不应 keep 应; 严禁 is the negative of 必须.
 MODALS: dict[str, tuple[str, bool]] = {
     "必须": ("必须", False), "严禁": ("必须", True), "不得": ("应", True), "不应": ("应", True),
-    "不宜": ("宜", True), "不可": ("可", True), "应": ("应", False), "宜": ("宜", False),
-    "可": ("可", False),
+    "不宜": ("宜", True), "不可": ("可", True), "可不": ("可", True), "应": ("应", False),
+    "宜": ("宜", False), "可": ("可", False),
 }
 
 # Comparator base → operator it states without negation.

@@ -375,7 +375,8 @@ def noun_objects(np: str, relational: bool = False) -> list[str]:
                 or (joiner == "、" and piece[-1:] in "甲乙丙丁戊" and merged[0][0] in "甲乙丙丁戊")
                 or (joiner == "、" and piece.endswith("单") and merged[0].startswith("多"))
                 or (joiner == "或" and len(piece) <= 2 and piece[0] == merged[0][0])
-                or (joiner in "、或" and piece in ("单层", "地下") and merged[0].startswith(("多层", "半地下")))
+                or (joiner in "、或" and _strip_determiners(piece) in ("单层", "地下")
+                    and merged[0].startswith(("多层", "半地下")))
                 # 可燃、难燃保温材料 / 明火或高温部位: a bare modifier shares the next piece's head
                 or (joiner in "、或" and 2 <= len(piece) <= 3 and piece not in OBJECTS
                     and piece[-1] not in OBJECT_TAILS and (piece[-1] in merged[0][:len(piece) + 1]
@@ -515,6 +516,8 @@ class _LineParser:
         self.base_conditions = list(conditions)
         self.base_exceptions = list(exceptions)
         self.rules: list[ExtractedRule] = []
+        self.rule_starts: list[int] = []    # where the part that produced each rule starts
+        self.current_start = 0
         self.prev_objects: list[str] = []   # the last objects of the segment before
         self.prev_scoped = False            # the segment before began with 对于X (a list of scopes)
         # a sentence of its own (not an item, not a lead-in) without any modal word
@@ -561,6 +564,7 @@ class _LineParser:
                              last_attribute=self.last_attribute, start=start)
         for part in self.parts(start, end):
             state.introduced, state.introducing = state.introducing, []
+            self.current_start = part.start
             self.part(part, state)
         if state.topic:
             self.topic = state.topic
@@ -706,7 +710,7 @@ class _LineParser:
                 state.cond_subject = subject
         elif subjects:
             state.cond_subject = subjects
-        opened = re.search(r"(开设|(?<![内外])开(?![向启])|设置)(?:[^，的]*的)?([^，的]{1,6})$", inner)
+        opened = re.search(r"(开设|(?<![内外])开(?![向启敞放关])|设置)(?:[^，的]*的)?([^，的]{1,6})$", inner)
         opening = noun_objects(opened.group(2)) if opened else []
         if opening and re.fullmatch(r"[门窗](?:[、和或][门窗])+", opening[0]):
             opening = re.split(r"[、和或]", opening[0])
@@ -1223,6 +1227,7 @@ class _LineParser:
             "conditions": _dedupe(self.base_conditions + state.conditions),
             "exceptions": _dedupe(self.base_exceptions + state.exceptions)})
         self.rules.append(rule)
+        self.rule_starts.append(self.current_start)
 
 
 def guess_attribute(region: str) -> tuple[str, str] | None:
@@ -1373,8 +1378,12 @@ class RuleExtractor:
             produced = parser.run()
             rules.extend(produced)
             if is_lead and DISTRIBUTING_LEAD.search(line):
-                for rule in produced:   # one copy per requirement, whatever the lead-in's objects
-                    if not any(_same_but_object(rule, d) for d in distributed):
+                # one copy per requirement stated after 下列 (…宜设置1台X，但下列建筑可不设置X：), whatever
+                # the lead-in's objects
+                listed_at = line.rfind("下列")
+                part_start = max((m.end() for m in re.finditer(r"[，。；,;]", line[:listed_at])), default=0)
+                for rule, start in zip(produced, parser.rule_starts):
+                    if start >= part_start and not any(_same_but_object(rule, d) for d in distributed):
                         distributed.append(rule)
             if index == 0:
                 clause_topic = parser.topic
@@ -1389,7 +1398,8 @@ class RuleExtractor:
         return rules
 
 
-DISTRIBUTING_LEAD = re.compile(r"下列[^，。；：应宜]{0,12}(?:应|宜|必须|严禁|不应|不宜|不得)(?!符合)[^：]*[：:]\s*$")
+DISTRIBUTING_LEAD = re.compile(
+    r"下列[^，。；：应宜可]{0,12}，?(?:应|宜|可不|必须|严禁|不应|不宜|不得)(?!符合)[^：]*[：:]\s*$")
 
 
 def _line_has_modal(ents: list[Ent]) -> bool:
@@ -1407,8 +1417,12 @@ def _item_objects(line: str) -> list[str]:
     out: list[str] = []
     for piece in re.split(r"[，；;。]", line):
         piece = piece.strip()
-        if not piece or re.search(r"为|采取|设置|采用|符合|按|具有|满足|要求|条件", piece):
+        if not piece:
             continue
+        if "的" not in piece and (re.search(r"为|采取|设置|采用|符合|按|具有|满足|要求|条件|无|有|取自", piece) \
+                or re.search(r"(?:小于|大于|低于|高于|超过|少于|多于|不足)\d", piece)):
+            continue   # a condition (局部建筑高度大于32m / 室内无生产、生活给水管道), not a thing;
+            # with a 的, the head after it is the thing, whatever the relative clause says (耐火等级为…的X)
         pieces = [piece]
         own = re.match(r"^([^的]+?)及其([^的]+)$", piece)   # 一类高层公共建筑及其地下、半地下室
         if own:
