@@ -371,7 +371,8 @@ def noun_objects(np: str, relational: bool = False) -> list[str]:
     joiner = ""
     for piece, sep in reversed(pieces):
         if merged and joiner in "、或" and len(merged[0]) >= 3 and (
-                len(piece) == 1 or (len(piece) <= 2 and piece in merged[0])
+                (len(piece) == 1 and not (piece in OBJECTS and _clean_object(merged[0]) in OBJECTS))
+                or (len(piece) <= 2 and piece in merged[0])
                 or (joiner == "、" and piece[-1:] in "甲乙丙丁戊" and merged[0][0] in "甲乙丙丁戊")
                 or (joiner == "、" and piece.endswith("单") and merged[0].startswith("多"))
                 or (joiner == "或" and len(piece) <= 2 and piece[0] == merged[0][0])
@@ -492,6 +493,7 @@ class SegmentState:
     start: int = 0                        # where the segment starts in the line
     scope_candidate: list[str] = field(default_factory=list)  # 对于X, read as a scope for now
     attribute_topic: bool = False         # a part `X的Y，` set the topic and its attribute
+    scoped_kinds: bool = False            # a part named kinds of that topic (a scope, not a thing)
 
 
 CONNECTOR_RE = re.compile(r"^(?:并且|而且|同时|否则|但|并(?![列联排])|且|而|另|又)")
@@ -503,7 +505,8 @@ class _LineParser:
 
     def __init__(self, text: str, ents: list[Ent], topic: list[str],
                  conditions: list[Condition], exceptions: list[Condition],
-                 topic_attribute: str | None = None, lead_scope: bool = False, standalone: bool = False):
+                 topic_attribute: str | None = None, lead_scope: bool = False, standalone: bool = False,
+                 item_scopes: bool = False):
         self.text = text
         # an item under `X应符合下列规定：` where X is a thing (no attribute): `对于Y，…` narrows the
         # scope of X, it does not change the object (绝热材料…：对于甲类厂房，应采用不燃材料)
@@ -520,6 +523,9 @@ class _LineParser:
         self.current_start = 0
         self.prev_objects: list[str] = []   # the last objects of the segment before
         self.prev_scoped = False            # the segment before began with 对于X (a list of scopes)
+        self.scope_carry: tuple[list[str], str] | None = None   # (thing, attribute) kinds are scopes of
+        # the items of `X的Y应符合下列规定：` name kinds (建筑高度大于100m的民用建筑，不应小于1.5h): scopes of X
+        self.item_kinds_are_scopes = item_scopes and bool(topic) and topic_attribute is not None
         # a sentence of its own (not an item, not a lead-in) without any modal word
         self.modal_free = standalone and not any(
             label in ("MODAL", "REQ") or (label == "CMP" and kid.split("|")[1]) for _, _, label, kid in ents)
@@ -562,10 +568,16 @@ class _LineParser:
     def segment(self, start: int, end: int) -> None:
         state = SegmentState(topic=list(self.topic), topic_attribute=self.topic_attribute,
                              last_attribute=self.last_attribute, start=start)
+        if self.scope_carry is not None:   # X的Y：A，不应小于…；B，不应小于…: B is a scope of X too
+            state.topic, state.topic_attribute = list(self.scope_carry[0]), self.scope_carry[1]
+            state.local_topic = state.attribute_topic = True
+        self.scope_carry = None
         for part in self.parts(start, end):
             state.introduced, state.introducing = state.introducing, []
             self.current_start = part.start
             self.part(part, state)
+        if state.scoped_kinds and state.topic and state.topic_attribute:
+            self.scope_carry = (list(state.topic), state.topic_attribute)
         if state.topic:
             self.topic = state.topic
         self.last_attribute = state.last_attribute
@@ -576,9 +588,11 @@ class _LineParser:
         text = part.text
         offset = 0
         inner = re.match(r"^([^，除应宜不]{1,12}?)除(.+?)(?:以)?外$", text)
-        if inner and not re.search(r"本规范|另有规定|国家|现行", inner.group(2)):
+        if inner:
             # 井壁除设置…外，不应设置其他开口: the exception sits inside the subject; the thing is 井壁
-            state.exceptions.append(Condition(attribute=inner.group(2), operator="==", value=True))
+            # (X除应符合本规范…外，尚应…: a reference, no exception, the thing is still X)
+            if not re.search(r"本规范|另有规定|国家|现行", inner.group(2)):
+                state.exceptions.append(Condition(attribute=inner.group(2), operator="==", value=True))
             part = self._part(part.start, part.start + len(inner.group(1)))
             text = part.text
         exc = re.match(r"^除(.+?)(?:以)?外", text)
@@ -673,6 +687,15 @@ class _LineParser:
         if CONNECTOR_RE.match(body) or not body:
             return
         np, attr = split_subject(body)
+        kinds_are_scopes = state.attribute_topic or (self.item_kinds_are_scopes and part.start == state.start)
+        if attr is None and kinds_are_scopes and state.topic and offset == 0 \
+                and not re.search(r"[为有在]|设置|采用|使用|对于", body):
+            # 前室的使用面积：公共建筑、高层厂房，不应小于…: kinds of building, a scope of the thing
+            state.conditions.append(Condition(attribute=body, operator="==", value=True))
+            state.scoped_kinds = state.local_topic = True
+            if state.topic_attribute is None:
+                state.topic_attribute = self.topic_attribute
+            return
         if attr is not None and not conds:
             objects = noun_objects(np, relational=attr.endswith(RELATIONAL_ATTRIBUTES))
             if objects:
@@ -1374,7 +1397,8 @@ class RuleExtractor:
             parser = _LineParser(line, ents, clause_topic if inherits else [],
                                  lead_conditions if inherits else [], lead_exceptions if inherits else [],
                                  clause_attribute if inherits else None, lead_scope and inherits,
-                                 standalone=kind == "lead" and len(lines) == 1)
+                                 standalone=kind == "lead" and len(lines) == 1,
+                                 item_scopes=kind == "item")
             produced = parser.run()
             rules.extend(produced)
             if is_lead and DISTRIBUTING_LEAD.search(line):
