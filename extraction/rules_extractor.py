@@ -129,7 +129,7 @@ SUBJECT_SUFFIXES = ("之间", "内外", "周围", "两侧", "单侧", "一侧", 
                     "附近", "内", "外", "上", "中")
 PSEUDO_HEADS = ("最近边缘", "防火设计", "设置", "敷设", "布置", "设计", "安全疏散距离", "四周", "周围", "附近",
                 "适当位置", "明显位置", "范围", "上方", "下方", "顶部", "底部")
-VALUE_STOP = re.compile(r"[，。；,;]|或具有[^，。；]*功能|或(?=[^，。；或]{1,12}(?:应|宜|必须|不应|不宜|不得))|(?<=.)将(?=[^，。；]{1,20}(?:封堵|填塞|填实|分隔|隔开))|并|且|(?<=.)与(?!.{0,14}相适应)|(?<=..)在|进行|(?<=.)做|(?<=[^制操工])作(?!用)|以便|用于")
+VALUE_STOP = re.compile(r"[，。；,;]|或具有[^，。；]*功能|或(?=[^，。；或]{1,12}(?:应|宜|必须|不应|不宜|不得))|或(?=采用|设置)|(?<=.)将(?=[^，。；]{1,20}(?:封堵|填塞|填实|分隔|隔开))|并|且|(?<=.)与(?!.{0,14}相适应)|(?<=..)在|进行|(?<=.)做|(?<=[^制操工])作(?!用)|以便|用于")
 CALCULATION_LEAD = re.compile(r"^(?:根据[^，]*?)?(?:按|以)(?:每\d+(?:人|m2))?的?|^根据[^，]*$")
 PLACE_WORDS = set(SUBJECT_SUFFIXES + PSEUDO_HEADS) | {"外侧", "内侧", "两端", "端部", "周边", "侧面"}
 VALUE_TRAILING = ("填塞密实", "填塞", "填实", "分隔", "制作", "保护", "封堵", "供暖", "处理", "隔开", "防护", "密封", "等措施", "供气")
@@ -1013,6 +1013,10 @@ class _LineParser:
                                     strength=strength, confidence=0.7), state)
         if verb == "设置":
             state.introducing = noun_objects(value)
+        alternative = re.match(r"或(采用|设置)", after[len(value):].lstrip()) if after.startswith(value) else None
+        if alternative:   # 应设置X或采用Y: the alternative is required the same way
+            position = e + after.index(alternative.group(0), len(value)) + alternative.end()
+            self._equality(part, position, alternative.group(1), op, strength, objects, attr, state)
 
     # -- comparisons --
 
