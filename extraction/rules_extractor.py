@@ -494,6 +494,8 @@ class SegmentState:
     start: int = 0                        # where the segment starts in the line
     scope_candidate: list[str] = field(default_factory=list)  # 对于X, read as a scope for now
     attribute_topic: bool = False         # a part `X的Y，` set the topic and its attribute
+    opening: list[str] = field(default_factory=list)        # 需要开设门、窗时: the openings
+    opening_host: list[str] = field(default_factory=list)   # and the wall they are opened in
     scoped_kinds: bool = False            # a part named kinds of that topic (a scope, not a thing)
 
 
@@ -739,7 +741,9 @@ class _LineParser:
         if opening and re.fullmatch(r"[门窗](?:[、和或][门窗])+", opening[0]):
             opening = re.split(r"[、和或]", opening[0])
         if opening and (opened.group(1) != "设置" or all(o[-1] in "门窗" for o in opening)):
-            state.cond_subject = state.topic = opening
+            walls = re.findall(r"防火隔墙|防火墙|隔墙|楼板", self.text[:part.start])
+            state.opening_host = walls[-1:]   # the wall named last before the opening
+            state.cond_subject = state.topic = state.opening = opening
             state.local_topic = True  # 隔墙上需开设相互连通的门时 / 在隔墙上设置门、窗时 → 门(、窗)
         introduced = re.search(r"(?:设置|采用|设有)(.+)$", inner)
         if introduced:
@@ -938,6 +942,8 @@ class _LineParser:
         after = text[e:]
         if after.startswith(("在", "于")) or (verb == "设置" and after.startswith(("成", "为"))):
             return e  # 设置在: a location requirement, not extracted
+        if verb == "设置" and state.opening and list(objects) == state.opening and state.opening_host:
+            objects = state.opening_host   # X墙…，需要开设门、窗时，应设置甲级防火门、窗: X gets the doors
         if re.match(rf"^\d+(?:{COUNT_UNIT_PATTERN})", after) and verb in ("设置", "采用"):
             least = text[max(0, s - 3):s].endswith(("至少", "最少")) or bool(re.search(r"至少|最少", text[s:e]))
             return self._count(part, e, ">=" if least else op, strength, state, objects)
