@@ -39,7 +39,7 @@ from .models import Condition, ExtractedRule, ExtractionResult
 from .text import count_digits, normalize
 
 NAME = "rules"
-VERSION = "1.5.0"
+VERSION = "1.5.1"
 
 # --- spaCy pipeline ----------------------------------------------------------------------------
 
@@ -527,7 +527,7 @@ class _LineParser:
         self.prev_objects: list[str] = []   # the last objects of the segment before
         self.prev_scoped = False            # the segment before began with 对于X (a list of scopes)
         self.scope_carry: tuple[list[str], str] | None = None   # (thing, attribute) kinds are scopes of
-        # the items of `X的Y应符合下列规定：` name kinds (建筑高度大于100m的民用建筑，不应小于1.5h): scopes of X
+        # the items of `X的Y应符合下列规定：` name kinds (高度大于50m的Z，不应小于2h): scopes of X
         self.item_kinds_are_scopes = item_scopes and bool(topic) and topic_attribute is not None
         # a sentence of its own (not an item, not a lead-in) without any modal word
         self.modal_free = standalone and not any(

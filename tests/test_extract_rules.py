@@ -248,3 +248,32 @@ def test_grammar_1_5_0_forms_found_in_other_codes(rules):
     assert [r.value for r in either.rules] == ["耐火风管"]
     kept = rules.extract("档案库应与锅炉房保持不小于15m的安全距离。")
     assert brief(kept) == [("档案库", "安全距离", ">=", 15, "m", "应")]
+
+
+def test_grammar_1_5_1_exemptions_openings_and_kinds(rules):
+    # 可不设置 is a negated 可: an exemption, annotated as `!=` with strength 可
+    exempt = rules.extract("单层档案库可不设置自动喷水灭火系统。")
+    assert brief(exempt) == [("单层档案库", "设置", "!=", "自动喷水灭火系统", None, "可")]
+    # a lead-in distributes only what follows 下列, to the things its items name
+    lead = rules.extract("档案馆每层宜设置1台电梯，但下列档案馆可不设置电梯：\n"
+                         "1层数不超过3层的档案库；\n2建筑面积小于100m2，且无人值守的资料库。")
+    assert [(r.object, r.attribute, r.operator) for r in lead.rules] == [
+        ("电梯", "数量", "=="), ("档案库", "设置", "!="), ("资料库", "设置", "!=")]
+    # 应设置X或采用Y gives both; a door opened in a wall: 设置 goes to the wall
+    both = rules.extract("不能自然排烟时，档案库走道应设置排烟风机或采用加压送风系统。")
+    assert [(r.attribute, r.value) for r in both.rules] == [("设置", "排烟风机"), ("采用", "加压送风系统")]
+    opened = rules.extract("档案库与阅览室之间应采用防火隔墙分隔，需要开设门、窗时，应设置甲级防火门、窗。")
+    assert [r.object for r in opened.rules if r.attribute == "设置"] == ["防火隔墙"]
+    # single-character things listed with 、 stay separate
+    openings = rules.extract("档案库外墙的门、窗、洞口之间的净距不应小于3m。")
+    assert [r.object for r in openings.rules] == ["门", "窗", "洞口"]
+    # kinds of building after `X的Y：` or in the items of `X的Y应符合下列规定：` are scopes of X
+    kinds = rules.extract("档案库前室的使用面积：甲级档案馆，不应小于8.0m2；乙级档案馆，不应小于5.0m2。")
+    assert [(r.object, r.value) for r in kinds.rules] == [("档案库前室", 8.0), ("档案库前室", 5.0)]
+    items = rules.extract("档案库备用电源的供电时间应符合下列规定：\n1建筑高度大于50m的档案馆，不应小于2.0h；\n"
+                          "2其他档案馆，不应小于1.0h。")
+    assert [(r.object, r.attribute, r.value) for r in items.rules] == [
+        ("档案库备用电源", "供电时间", 2.0), ("档案库备用电源", "供电时间", 1.0)]
+    # scope words: 相应, 内部, 组内, 从…
+    assert [r.object for r in rules.extract("档案馆电梯轿厢内部应设置对讲电话。").rules] == ["档案馆电梯轿厢"]
+    assert [r.object for r in rules.extract("组内档案柜的数量不宜超过6个。").rules] == ["档案柜"]
