@@ -469,11 +469,17 @@ def eval_extract_command(
     text: Annotated[Path | None, typer.Option("--text", help="规范全文，供只有条文编号的金标准取条文文本")] = None,
     format: Annotated[ReportFormat, typer.Option("--format", "-f", help="text 或 json")] = ReportFormat.text,
     misses: Annotated[bool, typer.Option("--misses", help="列出每条未匹配的规则及原因")] = False,
+    bootstrap: Annotated[int, typer.Option(
+        "--bootstrap", help="按条文有放回重抽样的次数，给出 F1 的 95% 区间（0 = 不计算，上限 100000）")] = 0,
+    seed: Annotated[int, typer.Option("--seed", help="重抽样的随机种子")] = 0,
 ) -> None:
     """按三个层级给抽取器打分：operator+value、+attribute、+object（精确率、召回率、F1）。"""
     from extraction.gold import GoldError, load_gold
     from extraction.registry import run_extractor
-    from extraction.scorer import score
+    from extraction.scorer import bootstrap_f1, score
+
+    if not 0 <= bootstrap <= 100_000:
+        _die(EXIT_INPUT, f"--bootstrap 应在 0 到 100000 之间，收到 {bootstrap}")
 
     try:
         items = load_gold(gold, text)
@@ -483,6 +489,11 @@ def eval_extract_command(
     results = run_extractor(chosen, [(item.id, item.text) for item in items])
     result = score(items, results)
     data = {"extractor": chosen.name, "version": chosen.version, "gold": str(gold), **result.as_dict()}
+    intervals = bootstrap_f1(result, bootstrap, seed) if bootstrap else {}
+    for name, interval in intervals.items():
+        data["levels"][name]["f1_ci95"] = list(interval)
+    if intervals:
+        data["bootstrap"] = {"samples": bootstrap, "seed": seed, "unit": "clause"}
     if format is ReportFormat.json:
         if misses:
             data["misses"] = [m.__dict__ for m in result.misses]
@@ -490,9 +501,12 @@ def eval_extract_command(
         return
     typer.echo(f"抽取器 {chosen.name} {chosen.version}；金标准 {gold}：{result.items} 条，"
                f"{result.levels['operator+value'].gold} 条规则")
-    typer.echo(f"{'层级':<16}{'精确率':>8}{'召回率':>8}{'F1':>8}")
+    typer.echo(f"{'层级':<16}{'精确率':>8}{'召回率':>8}{'F1':>8}" + ("   F1 95% 区间" if intervals else ""))
     for name, level in result.levels.items():
-        typer.echo(f"{name:<18}{level.precision:>8.3f}{level.recall:>8.3f}{level.f1:>8.3f}")
+        band = f"   {intervals[name][0]:.3f}–{intervals[name][1]:.3f}" if intervals else ""
+        typer.echo(f"{name:<18}{level.precision:>8.3f}{level.recall:>8.3f}{level.f1:>8.3f}{band}")
+    if intervals:
+        typer.echo(f"区间：按条文有放回重抽样 {bootstrap} 次（种子 {seed}）")
     causes = result.as_dict()["misses_by_cause"]
     if causes:
         typer.echo("未匹配（按原因）：" + "、".join(f"{k} {v}" for k, v in causes.items()))

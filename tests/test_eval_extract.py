@@ -15,7 +15,7 @@ from api.cli import app
 from extraction.gold import SPAN_MIN_LENGTH, GoldError, GoldItem, load_gold, load_zhouyc98, span_of
 from extraction.models import Condition, ExtractedRule, ExtractionResult
 from extraction.parser import parse_standard
-from extraction.scorer import score
+from extraction.scorer import bootstrap_f1, score
 from extraction.text import read_text_file
 from finetune.dataset import clause_key, forced_splits
 
@@ -44,6 +44,42 @@ def test_three_levels_micro_averaged():
     assert levels["+object"]["f1"] == round(2 * 0.25 * (1 / 3) / (0.25 + 1 / 3), 4)
     causes = score(gold, predicted).as_dict()["misses_by_cause"]
     assert causes == {"object": 1, "attribute": 1, "spurious": 1}
+
+
+def test_bootstrap_intervals_resample_clauses():
+    door = r("门", "净宽度", ">=", 0.9, "m")
+    window = r("窗", "净宽度", ">=", 0.9, "m")
+    # ten clauses matched exactly and ten where the extractor found the door but not the window
+    gold = [GoldItem(str(i), "t", [door, window]) for i in range(20)]
+    predicted = [ExtractionResult(id=str(i), text="t", rules=[door, window] if i < 10 else [door])
+                 for i in range(20)]
+    result = score(gold, predicted)
+    point = result.levels["+object"].f1
+    low, high = bootstrap_f1(result, 500, seed=7)["+object"]
+    assert low < point < high and 0 < low and high <= 1
+    assert bootstrap_f1(result, 500, seed=7) == bootstrap_f1(result, 500, seed=7)   # deterministic
+    assert bootstrap_f1(result, 0) == {}
+    # every clause scored alike: resampling cannot move the figure
+    same = score(gold[:10], predicted[:10])
+    assert bootstrap_f1(same, 200)["operator+value"] == (1.0, 1.0)
+
+
+def test_eval_extract_reports_bootstrap_intervals_and_refuses_a_bad_count(tmp_path):
+    gold = tmp_path / "g.jsonl"
+    gold.write_text("\n".join(json.dumps({"text": f"档案室{i}的门的宽度不应小于1.{i}m。", "rules": [
+        {"object": "门", "attribute": "宽度", "operator": ">=", "value": float(f"1.{i}"), "unit": "m",
+         "strength": "应"}]}, ensure_ascii=False) for i in range(1, 6)) + "\n", encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(app, ["eval", "extract", "--gold", str(gold), "--bootstrap", "300", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["bootstrap"] == {"samples": 300, "seed": 0, "unit": "clause"}
+    assert data["levels"]["operator+value"]["f1_ci95"] == [1.0, 1.0]
+    text = runner.invoke(app, ["eval", "extract", "--gold", str(gold), "--bootstrap", "300"])
+    assert "F1 95% 区间" in text.stdout and "区间：按条文有放回重抽样 300 次（种子 0）" in text.stdout
+    bad = runner.invoke(app, ["eval", "extract", "--gold", str(gold), "--bootstrap", "-5"])
+    assert bad.exit_code == 2
+    assert "firecheck: --bootstrap 应在 0 到 100000 之间，收到 -5" in bad.output
 
 
 def test_the_zhouyc98_converter(tmp_path):
