@@ -39,7 +39,7 @@ from .models import Condition, ExtractedRule, ExtractionResult
 from .text import count_digits, normalize
 
 NAME = "rules"
-VERSION = "1.5.1"
+VERSION = "1.5.2"
 
 # --- spaCy pipeline ----------------------------------------------------------------------------
 
@@ -122,14 +122,14 @@ INLINE_ITEM = re.compile(r"(?<=[：:；;。])\s*(?=\d{1,2}(?![\d.])\s*[\u4e00-\u
 LEAD_IN = re.compile(r"(?:下列|以下)(?:规定|要求|条件|条件之一|措施)(?:之一)?[的]?[^，。；]*[：:]\s*$|[：:]\s*$")
 
 CONNECTORS = ("并且", "而且", "同时", "否则", "并应", "并宜", "但应", "且应", "并", "且", "但", "而", "另", "又", "或")
-DETERMINERS = ("每个", "每间", "每层", "每座", "每部", "每樘", "每台", "每栋", "每一", "每", "其他", "其余",
+DETERMINERS = ("每个", "每间", "每层", "每座", "每部", "每樘", "每台", "每栋", "每一", "每", "其他", "其余", "各类",
                "下列", "上述", "该", "所有", "全部", "任一", "第一个", "两个", "一个", "各", "相邻",
                "其中", "同一", "多个", "若干", "相应")
 SUBJECT_SUFFIXES = ("之间", "内外", "周围", "两侧", "单侧", "一侧", "下面", "上面", "下部", "上部", "四周", "周边",
                     "附近", "内部", "内", "外", "上", "中")
 PSEUDO_HEADS = ("最近边缘", "防火设计", "设置", "敷设", "布置", "设计", "安全疏散距离", "四周", "周围", "附近",
                 "适当位置", "明显位置", "范围", "上方", "下方", "顶部", "底部")
-VALUE_STOP = re.compile(r"[，。；,;]|或具有[^，。；]*功能|或(?=[^，。；或]{1,12}(?:应|宜|必须|不应|不宜|不得))|或(?=采用|设置)|(?<=.)将(?=[^，。；]{1,20}(?:封堵|填塞|填实|分隔|隔开))|并|且|(?<=.)与(?!.{0,14}相适应)|(?<=..)在|进行|(?<=.)做|(?<=[^制操工])作(?!用)|以便|用于")
+VALUE_STOP = re.compile(r"[，。；,;]|或具有[^，。；]*功能|或(?=[^，。；或]{1,12}(?:应|宜|必须|不应|不宜|不得))|或(?=采用|设置)|(?<=.)将(?=[^，。；]{1,20}(?:封堵|填塞|填实|分隔|隔开))|并|且|(?<=.)与(?!.{0,14}相适应)|(?<=..)在|进行|(?<=.)做|(?<=[^制操工动])作(?!用)|以便|用于")
 CALCULATION_LEAD = re.compile(r"^(?:根据[^，]*?)?(?:按|以)(?:每\d+(?:人|m2))?的?|^根据[^，]*$")
 PLACE_WORDS = set(SUBJECT_SUFFIXES + PSEUDO_HEADS) | {"外侧", "内侧", "两端", "端部", "周边", "侧面"}
 VALUE_TRAILING = ("填塞密实", "填塞", "填实", "分隔", "制作", "保护", "封堵", "供暖", "处理", "隔开", "防护", "密封", "等措施", "供气")
@@ -772,6 +772,7 @@ class _LineParser:
         region = raw_subject
         region = re.sub(r"除.+?外", "", self._trim(region))
         region = _strip_parenthetical(region)   # 平台的净深度(从…至…的距离): an explanation
+        region = re.sub(r"(?<=.)在下列(?:部位|位置|场所)$", "", region)   # 风管在下列部位应设置…: 风管
         storey = re.search(r"(?:首层|顶层|其他层|其余层|各层|地上各层|地下各层)$", region)
         if storey and (storey.start() == 0 or attribute_suffix(region[: storey.start()])):
             region = region[: storey.start()]  # a storey scope, not the subject
@@ -1412,7 +1413,8 @@ class RuleExtractor:
                                  item_scopes=kind == "item")
             produced = parser.run()
             rules.extend(produced)
-            if is_lead and DISTRIBUTING_LEAD.search(line):
+            if is_lead and DISTRIBUTING_LEAD.search(line) and not re.search(r"在下列(?:部位|位置)", line):
+                # (Y在下列部位应设置X：: the items are places of Y's X, the thing stays Y)
                 # one copy per requirement stated after 下列 (…宜设置1台X，但下列建筑可不设置X：), whatever
                 # the lead-in's objects
                 listed_at = line.rfind("下列")

@@ -277,3 +277,17 @@ def test_grammar_1_5_1_exemptions_openings_and_kinds(rules):
     # scope words: 相应, 内部, 组内, 从…
     assert [r.object for r in rules.extract("档案馆电梯轿厢内部应设置对讲电话。").rules] == ["档案馆电梯轿厢"]
     assert [r.object for r in rules.extract("组内档案柜的数量不宜超过6个。").rules] == ["档案柜"]
+
+
+def test_grammar_1_5_2_words_that_hold_a_verb_character_and_places_of_a_thing(rules):
+    # 动作 is not the verb 作: the value runs on; 各类 is a determiner
+    valve = rules.extract("档案库的风管应设置公称动作温度为70℃的防火阀。")
+    assert [r.value for r in valve.rules] == ["公称动作温度为70℃的防火阀"]
+    kinds = rules.extract("档案库内各类消防设施应设置明显的标志。")
+    assert [r.object for r in kinds.rules] == ["消防设施"]
+    # Y在下列部位应设置X：the items are places of Y's X, the thing stays Y
+    places = rules.extract("档案库的风管在下列部位应设置防火阀：\n1穿越防火分区处；\n2穿越档案库隔墙处。")
+    assert [r.object for r in places.rules] == ["风管"]
+    # 下列部位应设置X：the places named by the items are the things
+    listed = rules.extract("档案馆的下列部位应设置疏散照明：\n1阅览室；\n2档案库走道。")
+    assert [r.object for r in listed.rules] == ["阅览室", "档案库走道"]
