@@ -26,6 +26,8 @@ BASES: dict[str, str] = {
     "超过": ">", "超出": ">", "等于": "==", "短于": "<", "长于": ">",
 }
 NEGATED = {"<": ">=", ">": "<=", "<=": ">", ">=": "<", "==": "!=", "!=": "=="}
+# The comparator bases as one regex alternation, longest first (小于或等于 before 小于).
+BASE_PATTERN = "|".join(sorted(BASES, key=len, reverse=True))
 
 # Adverbs that may stand between a subject and its modal word or comparator.
 ADVERBS = ("均", "分别", "各", "仍", "也", "都", "亦", "尚", "还", "至少", "最少", "一般")

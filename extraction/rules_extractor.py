@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .lexicon import (
-    attribute_dimension, ATTRIBUTES, COMPARATORS, COUNT_UNITS, MODALS, NOT_MODAL, OBJECT_TAILS, OBJECTS,
+    attribute_dimension, ATTRIBUTES, BASE_PATTERN, COMPARATORS, COUNT_UNITS, MODALS, NOT_MODAL, OBJECT_TAILS, OBJECTS,
     RELATIONAL_ATTRIBUTES, REQUIREMENTS, UNIT_PATTERN,
 )
 from .models import Condition, ExtractedRule, ExtractionResult
@@ -138,6 +138,8 @@ ORDINAL_RE = re.compile(r"^([一二三四]级|[甲乙丙丁]级|[A-D]\d?级|B[12
 COND_VERBS = re.compile(r"采用|设置|贴邻|与|设有|需|确需|位于|布置|穿越|敷设|通向|连接|利用|进行|仅符合|符合|为")
 STOREY_WORD = re.compile(r"(?:首|顶|[一二三四五六七八九十\d]+|各|每|上部各)层$")
 COUNT_ATTRS = {"层": "层数", "人": "人数"}
+RATIO_RE = re.compile(r"^\d+(?:\.\d+)?[:：]\d+(?:\.\d+)?(?:[~～]\d+(?:\.\d+)?[:：]\d+(?:\.\d+)?)?")  # 1:8, 1:1~1:1.5
+COMPARED_NUMBER = re.compile(rf"(?:{BASE_PATTERN}|不足)\d")   # 大于32m: a comparison, not a thing
 # parts of a thing: a requirement on one (窗口的…，下沿距地面不宜大于…) does not change the topic
 PART_WORDS = {"下沿", "上沿", "边缘", "外缘", "下檐", "底部", "顶部", "端部", "表面"}
 COUNT_UNIT_PATTERN = "|".join(sorted(COUNT_UNITS, key=len, reverse=True))
@@ -493,6 +495,7 @@ class SegmentState:
     listed: list[str] = field(default_factory=list)  # 甲区，乙区，丙区和丁区，应…: the list so far
     start: int = 0                        # where the segment starts in the line
     scope_candidate: list[str] = field(default_factory=list)  # 对于X, read as a scope for now
+    scope_condition: Condition | None = None                  # the condition that reading added
     attribute_topic: bool = False         # a part `X的Y，` set the topic and its attribute
     opening: list[str] = field(default_factory=list)        # 需要开设门、窗时: the openings
     opening_host: list[str] = field(default_factory=list)   # and the wall they are opened in
@@ -618,7 +621,8 @@ class _LineParser:
                 # X的面积不应小于…；对于高层建筑，不宜小于…: a scope of the requirement before,
                 # unless the next part names its own subject
                 state.scope_candidate = scoped
-                state.conditions.append(Condition(attribute=body[2:], operator="==", value=True))
+                state.scope_condition = Condition(attribute=body[2:], operator="==", value=True)
+                state.conditions.append(state.scope_condition)
                 state.topic, state.local_topic = list(self.prev_objects), True
                 state.topic_attribute = self.last_attribute
                 return
@@ -763,8 +767,9 @@ class _LineParser:
             # 对于X，其…/对于X，Y应…: X was the topic after all (a bare comparator keeps the scope)
             if self._trim(raw_subject) or anchors[0][2] != "CMP":
                 state.topic, state.topic_attribute = state.scope_candidate, self.topic_attribute
-                state.conditions = state.conditions[:-1]
-            state.scope_candidate = []
+                if state.scope_condition in state.conditions:
+                    state.conditions.remove(state.scope_condition)
+            state.scope_candidate, state.scope_condition = [], None
         continuing = bool(CONNECTOR_RE.match(raw_subject))
         # comparators in the subject (without their own modal) are conditions of the subject
         subj_conds, _ = self.comparisons(part, offset, first, state)
@@ -907,8 +912,7 @@ class _LineParser:
         relational = attr is not None and attr.endswith(RELATIONAL_ATTRIBUTES)
         if relational and np.startswith("与"):
             np = ""
-        if re.fullmatch(r"[\u4e00-\u9fff]{1,8}(?:小于|大于|低于|高于|超过|少于|多于)(?:或等于)?\d+(?:\.\d+)?[A-Za-z\d%]*",
-                        np):
+        if re.fullmatch(rf"[\u4e00-\u9fff]{{1,8}}(?:{BASE_PATTERN})\d+(?:\.\d+)?[A-Za-z\d%]*", np):
             np = ""   # 局部净高低于2.60m的面积不应大于…: a scope of the topic, not a thing
         objects = noun_objects(np, relational=relational) if np.strip() else []
         if not objects and (pronoun or attr is not None):
@@ -998,7 +1002,7 @@ class _LineParser:
         if any(label == "CMP" for s, _, label, _ in part.ents if e <= s < e + len(value)):
             return
         ranged = re.match(rf"^\d+(?:\.\d+)?(?:{UNIT_PATTERN})?[~～]\d+(?:\.\d+)?(?:{UNIT_PATTERN})?", value) \
-            or re.match(r"^\d+(?:\.\d+)?[:：]\d+(?:\.\d+)?(?:[~～]\d+(?:\.\d+)?[:：]\d+(?:\.\d+)?)?", value)
+            or RATIO_RE.match(value)
         if ranged and verb == "为":  # 宜为1000m~1500m: a range, one value as written
             for obj in objects:
                 self._add(ExtractedRule(object=obj, attribute=attr or verb, operator=op, value=ranged.group(0),
@@ -1030,7 +1034,7 @@ class _LineParser:
 
     def parse_value(self, text: str, start: int) -> tuple[Any, str | None, int] | None:
         after = text[start:]
-        ratio = re.match(r"^\d+(?:\.\d+)?[:：]\d+(?:\.\d+)?(?:[~～]\d+(?:\.\d+)?[:：]\d+(?:\.\d+)?)?", after)
+        ratio = RATIO_RE.match(after)
         if ratio:   # 坡度不宜大于1:8: a ratio, as written
             return ratio.group(0), None, start + ratio.end()
         number = NUMBER_RE.match(after)
@@ -1456,10 +1460,11 @@ def _item_objects(line: str) -> list[str]:
         piece = piece.strip()
         if not piece:
             continue
-        if "的" not in piece and (re.search(r"为|采取|设置|采用|符合|按|具有|满足|要求|条件|无|有|取自", piece) \
-                or re.search(r"(?:小于|大于|低于|高于|超过|少于|多于|不足)\d", piece)):
-            continue   # a condition (局部建筑高度大于32m / 室内无生产、生活给水管道), not a thing;
-            # with a 的, the head after it is the thing, whatever the relative clause says (耐火等级为…的X)
+        # a piece without 的 that states a verb or a comparison is a condition (局部建筑高度大于32m /
+        # 室内无生产、生活给水管道), not a thing; with a 的, the head after it is the thing (耐火等级为…的X)
+        if "的" not in piece and (re.search(r"为|采取|设置|采用|符合|按|具有|满足|要求|条件|无|有|取自", piece)
+                                  or COMPARED_NUMBER.search(piece)):
+            continue
         pieces = [piece]
         own = re.match(r"^([^的]+?)及其([^的]+)$", piece)   # 一类高层公共建筑及其地下、半地下室
         if own:
